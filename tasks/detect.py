@@ -1,0 +1,298 @@
+"""Language identification of articles and paragraphs, as NLLB-200 codes.
+
+lingua (75 languages) does the statistics. Around it:
+- scripts lingua does not know (Khmer, Ethiopic, ...) are recognised by their characters;
+- Arabic- and Cyrillic-script languages lingua lacks (Pashto, Sorani, Tajik, ...) by letters
+  only they use;
+- Malay vs Indonesian, which lingua often confuses on single sentences, by words and spellings
+  only one of them uses;
+- Chinese variety (simplified, traditional, Cantonese) by characters (see languages.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lingua import LanguageDetector, LanguageDetectorBuilder
+
+from tasks.languages import (
+    DISTINCTIVE_LETTERS,
+    KAZAKH_LETTERS,
+    LINGUA_NOT_IN_NLLB,
+    NOT_KAZAKH_FALLBACKS,
+    SCRIPT_LANGUAGES,
+    are_close_languages,
+    lingua_to_nllb,
+)
+
+# Below this many letters lingua's n-gram evidence is mostly noise.
+MIN_LETTERS = 12
+# lingua's probabilities are relative over 75 languages; on a sentence in a language it knows the
+# winner is rarely below this, while text in a language it lacks often is.
+MIN_CONFIDENCE = 0.4
+# lingua's cost grows with text length and a few thousand characters settle any language.
+MAX_SAMPLE_CHARS = 3000
+# A paragraph makes an article "mixed" only when it is long and confidently another language:
+# single sentences of close languages (Malay/Indonesian, Bosnian/Croatian) are often confused.
+MIXED_MIN_CONFIDENCE = 0.9
+MIXED_MIN_LETTERS = 40
+# A script-only language needs this share of the letters to be in its script.
+SCRIPT_MIN_SHARE = 0.5
+# Distinctive letters: at least this many, and this share of all letters, so a quoted name
+# does not turn Persian into Pashto.
+DISTINCTIVE_MIN_COUNT = 2
+DISTINCTIVE_MIN_SHARE = 0.01
+# Each Malay-only (or Indonesian-only) marker multiplies the odds by this much.
+MARKER_ODDS = 20.0
+MAX_MARKER_SURPLUS = 10
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str | None  # NLLB code, e.g. "zsm_Latn"; None when undetermined or unsupported
+    iso639_3: str | None  # what the detector said, e.g. "msa"
+    confidence: float  # 0..1
+    reason: str | None  # why code is None
+
+
+@dataclass(frozen=True)
+class ArticleLanguage:
+    guess: LanguageGuess  # for the whole article
+    paragraph_codes: list[str | None]  # per input line; None for lines too short to judge
+    mixed: bool  # some confidently-detected paragraph disagrees with the article
+
+
+@functools.cache
+def language_detector() -> LanguageDetector:
+    """One detector per process over all lingua languages.
+
+    Models load lazily (no `with_preloaded_language_models`): a language's models are read the
+    first time text in its script needs them, and lingua shares them between detectors.
+    """
+    return LanguageDetectorBuilder.from_all_languages().build()
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """Language of `text` (first MAX_SAMPLE_CHARS characters); never raises on odd input."""
+    sample = _sample(text)
+    letters = _letter_count(sample)
+    if letters == 0:
+        reason = "empty text" if not sample.strip() else "no letters (digits/punctuation only)"
+        return _undetermined(reason)
+    if letters < MIN_LETTERS:
+        return _undetermined(f"too short ({letters} letters, need {MIN_LETTERS})")
+    return _guess_by_script(sample, letters) or _guess_with_lingua(sample, letters)
+
+
+def detect_article_language(lines: list[str]) -> ArticleLanguage:
+    """Language of an article given as paragraphs, plus each paragraph's own language.
+
+    The article's language comes from the joined text, not from a vote over paragraphs: lingua
+    adds up n-gram log-likelihoods over the whole text, so weak evidence from every paragraph
+    pools (Malay vs Indonesian is decided by the article where single sentences are not), and a
+    short foreign quote cannot outvote the body. A vote would throw those margins away.
+    """
+    paragraph_guesses = [detect_language(line) for line in lines]
+    article_guess = detect_language("\n".join(lines))
+    mixed = any(
+        _confidently_differs(guess, line, article_guess)
+        for guess, line in zip(paragraph_guesses, lines, strict=True)
+    )
+    return ArticleLanguage(
+        guess=article_guess,
+        paragraph_codes=[guess.code for guess in paragraph_guesses],
+        mixed=mixed,
+    )
+
+
+def _confidently_differs(guess: LanguageGuess, line: str, article: LanguageGuess) -> bool:
+    return (
+        guess.code is not None
+        and not are_close_languages(guess.code, article.code)
+        and guess.confidence >= MIXED_MIN_CONFIDENCE
+        and _letter_count(_sample(line)) >= MIXED_MIN_LETTERS
+    )
+
+
+def _undetermined(
+    reason: str, iso639_3: str | None = None, confidence: float = 0.0
+) -> LanguageGuess:
+    return LanguageGuess(code=None, iso639_3=iso639_3, confidence=confidence, reason=reason)
+
+
+# --- text measures ---------------------------------------------------------------------------
+
+# Han, kana and Hangul: one character carries about as much as three alphabetic letters.
+_WIDE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WIDE_CHAR_EXTRA_WEIGHT = 2
+
+
+# Lone surrogates (from badly decoded pages) cannot be handed to lingua, which takes UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _sample(text: str) -> str:
+    if len(text) > MAX_SAMPLE_CHARS:
+        cut = text[:MAX_SAMPLE_CHARS]
+        last_space = cut.rfind(" ")  # do not feed lingua half a word
+        text = cut[:last_space] if last_space > MAX_SAMPLE_CHARS // 2 else cut
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _letter_count(text: str) -> int:
+    letters = sum(1 for char in text if char.isalpha())
+    return letters + _WIDE_CHAR_EXTRA_WEIGHT * len(_WIDE_CHAR.findall(text))
+
+
+# --- scripts lingua does not know ------------------------------------------------------------
+
+_SCRIPT_PATTERNS = {
+    script: re.compile(f"[{char_class}]")
+    for script, (char_class, *_rest) in SCRIPT_LANGUAGES.items()
+}
+
+
+def _guess_by_script(sample: str, letters: int) -> LanguageGuess | None:
+    for script, pattern in _SCRIPT_PATTERNS.items():
+        share = min(1.0, len(pattern.findall(sample)) / letters)
+        if share < SCRIPT_MIN_SHARE:
+            continue
+        _char_class, iso639_3, name, code = SCRIPT_LANGUAGES[script]
+        if code is None:
+            reason = f"language {name} ({iso639_3}) is not supported by NLLB-200"
+            return _undetermined(reason, iso639_3, share)
+        return LanguageGuess(code=code, iso639_3=iso639_3, confidence=share, reason=None)
+    return None
+
+
+# --- lingua ----------------------------------------------------------------------------------
+
+
+def _guess_with_lingua(sample: str, letters: int) -> LanguageGuess:
+    scores = _lingua_scores(sample)
+    if not scores:
+        return _undetermined("no language recognised")
+    iso_name, confidence = max(scores.items(), key=lambda item: item[1])
+    iso639_3 = iso_name.lower()
+    if confidence < MIN_CONFIDENCE:
+        reason = f"low confidence ({iso639_3} at {confidence:.2f} < {MIN_CONFIDENCE})"
+        return _undetermined(reason, iso639_3, confidence)
+    code = lingua_to_nllb(iso_name, sample)
+    if code is None:
+        name = LINGUA_NOT_IN_NLLB.get(iso_name, iso_name)
+        reason = f"language {name} ({iso639_3}) is not supported by NLLB-200"
+        return _undetermined(reason, iso639_3, confidence)
+    refined = _refine_by_letters(code, sample, letters)
+    if refined != code:
+        iso639_3 = refined.partition("_")[0]
+    return LanguageGuess(code=refined, iso639_3=iso639_3, confidence=confidence, reason=None)
+
+
+def _lingua_scores(sample: str) -> dict[str, float]:
+    """lingua's probability per IsoCode639_3 name; empty when it recognises nothing."""
+    values = language_detector().compute_language_confidence_values(sample)
+    scores = {value.language.iso_code_639_3.name: value.value for value in values}
+    if not scores or max(scores.values()) == 0.0:
+        return {}
+    if max(scores, key=scores.__getitem__) in ("MSA", "IND"):
+        return _reweigh_malay_indonesian(scores, sample)
+    return scores
+
+
+def _refine_by_letters(code: str, sample: str, letters: int) -> str:
+    """Languages lingua lacks (or misjudges) told apart from its answer by their letters."""
+    distinctive = _distinctive_letters_code(sample, letters, script=code.partition("_")[2])
+    if distinctive is not None:
+        return distinctive
+    if code == "kaz_Cyrl":
+        return _not_kazakh_code(sample) or code
+    return code
+
+
+def _distinctive_letters_code(sample: str, letters: int, script: str) -> str | None:
+    """A language lingua lacks whose own letters `sample` uses (lingua calls it a neighbour)."""
+    needed = max(DISTINCTIVE_MIN_COUNT, DISTINCTIVE_MIN_SHARE * letters)
+    for code, own_letters in DISTINCTIVE_LETTERS.items():
+        same_script = code.endswith(script)
+        if same_script and sum(sample.count(letter) for letter in own_letters) >= needed:
+            return code
+    return None
+
+
+def _not_kazakh_code(sample: str) -> str | None:
+    """Works around lingua calling Ukrainian with "щ" Kazakh (see languages.KAZAKH_LETTERS)."""
+    if any(letter in sample for letter in KAZAKH_LETTERS):
+        return None
+    for code, own_letters in NOT_KAZAKH_FALLBACKS.items():
+        if any(letter in sample for letter in own_letters):
+            return code
+    return None
+
+
+# --- Malay vs Indonesian ---------------------------------------------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Everyday words and spellings that differ between Malaysian Malay and Indonesian, each used by
+# one side only (words both use in another sense, like "pejabat" or "polisi", are left out).
+_MALAY_WORDS = _word_set(
+    """kerana bahawa sahaja mahu baharu iaitu semasa selepas kerajaan polis kereta syarikat bilik
+    antarabangsa percuma berjaya cuba kakitangan belia lelaki ramai berbanding manakala dijangka
+    dianggarkan peratus filem televisyen peguam kempen parlimen persekutuan sebarang
+    disember ogos mac julai jun isnin khamis jumaat ahad bilion semula mendapati jurulatih
+    kenyataan menerusi esok jepun perancis sepanyol itali eropah sukan wang pelbagai bahagian
+    sebahagian nombor setiausaha jawatankuasa siasatan rancangan majlis kanak sentiasa amat
+    memandangkan risau kelab tempatan rawatan kenderaan kemalangan mangsa tentera askar hospital
+    doktor ubat wabak maklumat saintis projek bajet cukai parti pembangkang akhbar isteri bapa
+    minit pengganas letupan taufan"""
+)
+_INDONESIAN_WORDS = _word_set(
+    """karena bahwa mau uang bisa mobil kantor perusahaan persen miliar yaitu desember agustus
+    maret juli juni senin kamis jumat film televisi kampanye pemilu parlemen
+    pernyataan menemukan besok kemarin jepang prancis spanyol italia eropa triliun serikat
+    berbagai bagian sebagian nomor sekretaris komite rencana majelis laki pria provinsi khawatir
+    dikarenakan ternyata terkait meskipun pemerintah kebijakan meksiko klub manajer lokal
+    perawatan diperkirakan kendaraan kecelakaan tentara dokter obat wabah informasi peneliti
+    ilmuwan proyek anggaran pajak partai oposisi koran istri bapak menit teroris ledakan topan
+    jelang"""
+)
+# Loanword endings (universiti/universitas, automatik/otomatis) and set phrases.
+_MALAY_PATTERN = re.compile(
+    r"\w{3,}(?:iti|atik)\b|\b(?:tahun|minggu|bulan) lepas\b|\boleh itu\b|\bbola sepak\b"
+)
+_INDONESIAN_PATTERN = re.compile(
+    r"\w{3,}(?:itas|atis)\b|\bkarena itu\b|\bsepak bola\b|\brumah sakit\b|\bhari minggu\b"
+)
+_WORD = re.compile(r"\w+")
+
+
+def malay_indonesian_markers(text: str) -> tuple[int, int]:
+    """(Malay-only, Indonesian-only) marker counts in `text`."""
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    malay = sum(word in _MALAY_WORDS for word in words) + len(_MALAY_PATTERN.findall(lowered))
+    indonesian = sum(word in _INDONESIAN_WORDS for word in words)
+    return malay, indonesian + len(_INDONESIAN_PATTERN.findall(lowered))
+
+
+def _reweigh_malay_indonesian(scores: Mapping[str, float], sample: str) -> dict[str, float]:
+    """Shift lingua's Malay/Indonesian split by the markers, keeping their total probability.
+
+    Each marker is treated as evidence worth MARKER_ODDS to one side; with none, lingua's split
+    stands.
+    """
+    malay_markers, indonesian_markers = malay_indonesian_markers(sample)
+    malay, indonesian = scores.get("MSA", 0.0), scores.get("IND", 0.0)
+    pair_total = malay + indonesian
+    tiny = 1e-6  # lingua may give one side exactly 0
+    # Clamped so a long article's many markers cannot overflow the float.
+    evidence = max(-MAX_MARKER_SURPLUS, min(MAX_MARKER_SURPLUS, malay_markers - indonesian_markers))
+    odds = (malay + tiny) / (indonesian + tiny) * MARKER_ODDS**evidence
+    malay_share = odds / (1.0 + odds)
+    return {**scores, "MSA": pair_total * malay_share, "IND": pair_total * (1.0 - malay_share)}

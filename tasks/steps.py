@@ -1,0 +1,277 @@
+"""The Prefect tasks of a run: thin wrappers that move files between the plain functions.
+
+Tasks exchange paths and small records only (never models or tables): the work in progress of
+a run lives as Parquet files in `<output>/_staging/<run_id>/`, which readers of the datasets
+never see and which is removed when the run has been written. Finished batches also go to the
+result cache (`tasks/cache.py`), which is what later runs reuse and what survives a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from newsflow.config import RunConfig
+from tasks.batch import assemble_articles, summarize_articles, translate_segments
+from tasks.cache import ResultCache
+from tasks.engines import EngineSpec, get_summarizer, get_translator
+from tasks.ingest import RawArticle, ingest
+from tasks.models import load_tokenizer
+from tasks.prepare import prepare_article
+from tasks.score import align, find_reference, load_references, score_documents
+
+Row = dict[str, Any]
+
+# Model work is tagged with the device it runs on, so that a Prefect concurrency limit on the
+# tag (`prefect concurrency-limit create gpu 1`) keeps two batches off one GPU at the same time.
+DEVICE_TAGS = {"cuda": "gpu", "cpu": "cpu"}
+
+# Staging rows carry the article's position among the inputs, so that the written datasets
+# keep the input order; the writer keeps only the documented columns, so it never reaches disk.
+POSITION = "input_index"
+
+
+@dataclass(frozen=True)
+class BatchFiles:
+    """A batch of articles and their sentences, as two staging files."""
+
+    index: int
+    articles: str
+    segments: str
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    files: BatchFiles
+    model_seconds: float
+    error: str | None = None
+    worker: str | None = None  # host:pid of the process that did the model work
+    model_loads: int = 0  # models that process had loaded so far (1 or 2 when loaded once)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `plan_inputs` found: inputs still to prepare (in chunks), and reused rows."""
+
+    chunks: list[str]  # staging files of raw inputs, `batch_articles` each
+    settled: BatchFiles  # rows reused from the result cache
+    n_inputs: int
+    n_cached: int
+    # Inputs whose content already appears earlier in the run: (position, source, article id).
+    duplicates: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A chunk of inputs after cleaning, detection and segmentation."""
+
+    batch: BatchFiles | None  # the articles that need models (None when there are none)
+    rejected: str  # staging file of the articles that failed before any model
+
+
+def read_rows(path: str) -> list[Row]:
+    return pq.read_table(path).to_pylist() if Path(path).stat().st_size else []
+
+
+def write_rows(rows: list[Row], path: Path) -> str:
+    if rows:
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    else:
+        path.write_bytes(b"")
+    return str(path)
+
+
+def device_tag(device: str) -> str:
+    return DEVICE_TAGS.get(device, device)
+
+
+class ProgressLog:
+    """Logs 'done/total' at most every few seconds, with the rate."""
+
+    def __init__(self, what: str, every_seconds: float = 5.0) -> None:
+        self.what = what
+        self.every = every_seconds
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - self.last < self.every:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        get_run_logger().info(f"{self.what}: {done}/{total} ({rate:.1f}/s)")
+
+
+def _reuse(cache: ResultCache, hits: list[tuple[int, RawArticle]]) -> tuple[list[Row], list[Row]]:
+    """Rows of cached articles, as this run's: its source and position, marked cached."""
+    articles, segments = cache.fetch(raw.article_id for _, raw in hits)
+    article_rows, segment_rows = [], []
+    for position, raw in hits:
+        row = dict(articles[raw.article_id])
+        row |= {"source": raw.source, "cached": True, POSITION: position}
+        article_rows.append(row)
+        segment_rows.extend(segments.get(raw.article_id, []))
+    return article_rows, segment_rows
+
+
+@task(name="plan", cache_policy=NONE)
+def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
+    """Read every input and look it up in the result cache; write the rest in chunks.
+
+    Cached articles go to one `settled` file and never reach a model; a repeated input (same
+    content) is noted once and copied from its first occurrence at the end.
+    """
+    logger = get_run_logger()
+    raws = ingest(
+        config.inputs,
+        text_column=config.text_column,
+        id_column=config.id_column,
+        max_bytes=config.max_file_bytes,
+    )
+    cache = ResultCache(Path(cache_dir)).load()
+    hits: list[tuple[int, RawArticle]] = []
+    duplicates: list[tuple[int, str, str]] = []
+    todo: list[Row] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(raws):
+        if raw.text is None:  # unreadable: fails in `prepare_batch` with its reason
+            todo.append(asdict(raw) | {POSITION: position})
+        elif raw.article_id in seen:
+            duplicates.append((position, raw.source, raw.article_id))
+        else:
+            seen.add(raw.article_id)
+            if raw.article_id in cache:
+                hits.append((position, raw))
+            else:
+                todo.append(asdict(raw) | {POSITION: position})
+    articles, segments = _reuse(cache, hits)
+    root = Path(staging)
+    settled = BatchFiles(
+        -1,
+        write_rows(articles, root / "settled.articles.parquet"),
+        write_rows(segments, root / "settled.segments.parquet"),
+    )
+    size = config.batch_articles
+    chunks = [
+        write_rows(todo[start : start + size], root / f"inputs-{start // size:05d}.parquet")
+        for start in range(0, len(todo), size)
+    ]
+    logger.info(
+        f"read {len(raws)} inputs: {len(hits)} reused from earlier runs with the same settings, "
+        f"{len(todo)} to translate in {len(chunks)} batches"
+    )
+    return Plan(chunks, settled, len(raws), len(hits), duplicates)
+
+
+@task(name="prepare", cache_policy=NONE)
+def prepare_batch(chunk: str, index: int, config: RunConfig, spec: EngineSpec) -> PreparedBatch:
+    """Clean, detect and segment a chunk of inputs; write the batch that needs models."""
+    tokenizer = load_tokenizer(spec.translator)
+
+    def count_tokens(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    articles, segments, failed = [], [], []
+    for row in read_rows(chunk):
+        position = row.pop(POSITION)
+        article, rows = prepare_article(
+            RawArticle(**row),
+            source_lang=config.source_lang,
+            target_lang=config.target_lang,
+            count_tokens=count_tokens,
+            max_segment_tokens=config.max_segment_tokens,
+        )
+        article |= {"cached": False, POSITION: position}
+        if article["status"] == "ok":
+            articles.append(article)
+            segments.extend(rows)
+        else:
+            failed.append(article)
+    root = Path(chunk).parent
+    batch = None
+    if articles:
+        batch = BatchFiles(
+            index,
+            write_rows(articles, root / f"batch-{index:05d}.articles.parquet"),
+            write_rows(segments, root / f"batch-{index:05d}.segments.parquet"),
+        )
+    early = write_rows(failed, root / f"batch-{index:05d}.rejected.parquet")
+    return PreparedBatch(batch, early)
+
+
+@task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)
+def process_batch(
+    batch: BatchFiles, spec: EngineSpec, n_batches: int, cache_dir: str
+) -> BatchOutcome:
+    """Translate and summarize one batch; store the results in staging and in the cache."""
+    articles, segments = read_rows(batch.articles), read_rows(batch.segments)
+    translator = get_translator(spec)
+    summarizer = get_summarizer(spec)
+    before = translator.model_seconds + (summarizer.model_seconds if summarizer else 0.0)
+    label = f"batch {batch.index + 1}/{n_batches}: sentences translated"
+    translate_segments(segments, translator, ProgressLog(label))
+    assemble_articles(articles, segments)
+    if summarizer is not None:
+        summarize_articles(articles, summarizer, get_run_logger().info)
+    after = translator.model_seconds + (summarizer.model_seconds if summarizer else 0.0)
+    staging = Path(batch.articles).parent
+    done = BatchFiles(
+        batch.index,
+        write_rows(articles, staging / f"batch-{batch.index:05d}.done.articles.parquet"),
+        write_rows(segments, staging / f"batch-{batch.index:05d}.done.segments.parquet"),
+    )
+    # The staging directory is named by the run id: cache entries are named by run and batch.
+    cacheable = [{k: v for k, v in a.items() if k != POSITION} for a in articles]
+    ResultCache(Path(cache_dir)).store(f"{staging.name}-b{batch.index:05d}", cacheable, segments)
+    loads = get_translator.cache_info().misses + get_summarizer.cache_info().misses
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    return BatchOutcome(done, after - before, worker=worker, model_loads=loads)
+
+
+def fail_batch(batch: BatchFiles, reason: str) -> BatchOutcome:
+    """A batch whose model work failed for good: its articles become failed rows."""
+    articles = read_rows(batch.articles)
+    for article in articles:
+        if article["status"] == "ok":
+            article |= {"status": "failed", "reason": f"translation failed: {reason}"}
+    staging = Path(batch.articles).parent
+    failed = BatchFiles(
+        batch.index,
+        write_rows(articles, staging / f"batch-{batch.index:05d}.failed.articles.parquet"),
+        write_rows([], staging / f"batch-{batch.index:05d}.failed.segments.parquet"),
+    )
+    return BatchOutcome(failed, 0.0, reason)
+
+
+@task(name="score", cache_policy=NONE)
+def score_articles(article_files: list[str], references: str, alignment: str = "auto") -> list[Row]:
+    """BLEU, chrF++ and TER of every article that has a reference.
+
+    `alignment="line"`: a reference whose line count differs is reported, not scored."""
+    refs = load_references(Path(references))
+    docs = []
+    for path in article_files:
+        for article in read_rows(path):
+            reference = find_reference(refs, article["article_id"], article["source"])
+            if article["status"] == "ok" and reference is not None:
+                lines = article["translation"].split("\n")
+                docs.append(
+                    align(
+                        article["article_id"],
+                        article["source_lang"],
+                        lines,
+                        reference,
+                        strict=alignment == "line",
+                    )
+                )
+    get_run_logger().info(f"scoring {len(docs)} articles that have references")
+    return [asdict(row) for row in score_documents(docs)]

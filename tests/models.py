@@ -1,0 +1,339 @@
+"""Tiny, offline stand-ins for NLLB-200 and distilbart-cnn, of the real architectures.
+
+``python -m tests.models DIR`` writes ``DIR/nllb`` and ``DIR/summarizer``, each loadable the way
+users load the real models (``AutoTokenizer`` / ``AutoModelForSeq2SeqLM.from_pretrained``). The
+hub is unreachable here, so the tokenizers are trained on NTREX-128 text from ../shared and the
+weights are random but seeded: the same recipe always gives the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+from transformers import (
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+    BartConfig,
+    BartForConditionalGeneration,
+    BartTokenizer,
+    GenerationConfig,
+    M2M100Config,
+    M2M100ForConditionalGeneration,
+    NllbTokenizer,
+    PreTrainedModel,
+)
+from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Bump when the recipe changes, so that cached builds (same DIR) are rebuilt, not reused.
+RECIPE_VERSION = 1
+STAMP_FILE = "tiny_model.json"
+REQUIRED_FILES = (
+    "config.json",
+    "generation_config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    STAMP_FILE,
+)
+
+# Special-token ids shared by NLLB-200 and BART checkpoints.
+BOS_ID, PAD_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>"]
+
+# NTREX files (newstest2019-ref.<name>.txt) and how many lines of each train the NLLB vocabulary.
+# Lines 1000+ stay unseen, for checks. No CJK: thousands of rare characters would crowd the
+# alphabet, and trimming it with ``limit_alphabet`` makes training non-deterministic.
+NLLB_FOCUS_LINES = {"eng-US": 1000, "msa": 500, "ind": 500, "ben": 500, "arb": 500}
+NLLB_OTHER_LANGS = "hin rus fra deu spa por tur vie swa ukr fas urd tam".split()
+NLLB_OTHER_LINES = 150
+NLLB_BPE_VOCAB = 7800  # + 202 language codes + <mask> = 8003 tokens
+SUMMARIZER_BPE_VOCAB = 3000
+SUMMARIZER_MAX_LENGTH = 256  # small, so tests exercise chunking (distilbart-cnn: 1024)
+
+# Random weights: std 0.1 (not the usual 0.02) so that the source sentence and position visibly
+# change the output instead of every input decoding to the same string.
+INIT_STD = 0.1
+# EOS logit, as a share of the typical largest logit of the other tokens (see _nllb_eos_boost).
+# 0.8 was measured to end most greedy outputs within a few dozen tokens (README of the build).
+NLLB_EOS_SHARE = 0.8
+SUMMARIZER_EOS_BOOST = 1.0
+
+
+def shared_dir() -> Path:
+    """../shared, as tests/conftest.py resolves it (override with NEWSFLOW_SHARED_DIR)."""
+    return Path(os.environ.get("NEWSFLOW_SHARED_DIR", REPO_ROOT.parent / "shared"))
+
+
+def ntrex_dir() -> Path:
+    path = shared_dir() / "data" / "ntrex128"
+    if not (path / "newstest2019-ref.eng-US.txt").is_file():
+        raise FileNotFoundError(
+            f"NTREX-128 not found at {path}: the tiny models train their tokenizers on it. "
+            "Set NEWSFLOW_SHARED_DIR to the folder holding data/ntrex128."
+        )
+    return path
+
+
+def ntrex_lines(ntrex: Path, name: str, start: int, stop: int) -> list[str]:
+    text = (ntrex / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8")
+    return text.splitlines()[start:stop]
+
+
+def train_bpe(
+    lines: Iterable[str],
+    vocab_size: int,
+    pre_tokenizer: pre_tokenizers.PreTokenizer,
+    initial_alphabet: Sequence[str] = (),
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Train a BPE vocabulary whose first ids are <s> <pad> </s> <unk>, as in NLLB and BART."""
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizer
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=SPECIAL_TOKENS,
+        initial_alphabet=list(initial_alphabet),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(lines, trainer)
+    # The merges are only exposed through the JSON form; transformers 5 wants them as tuples.
+    model = json.loads(tokenizer.to_str())["model"]
+    return model["vocab"], [tuple(pair) for pair in model["merges"]]
+
+
+def train_nllb_tokenizer(ntrex: Path | None = None) -> NllbTokenizer:
+    """An NllbTokenizer on a SentencePiece-like (Metaspace) BPE vocabulary trained on NTREX."""
+    ntrex = ntrex or ntrex_dir()
+    plan = NLLB_FOCUS_LINES | dict.fromkeys(NLLB_OTHER_LANGS, NLLB_OTHER_LINES)
+    lines = [line for name, n in plan.items() for line in ntrex_lines(ntrex, name, 0, n)]
+    metaspace = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    vocab, merges = train_bpe(lines, NLLB_BPE_VOCAB, metaspace)
+    # Real NLLB puts the 202 language codes after the SentencePiece pieces and <mask> last;
+    # listing them in the vocabulary pins those ids (NllbTokenizer would append <mask> first).
+    for token in [*FAIRSEQ_LANGUAGE_CODES, "<mask>"]:
+        vocab[token] = len(vocab)
+    return NllbTokenizer(vocab=vocab, merges=merges, src_lang="eng_Latn", model_max_length=1024)
+
+
+def _nllb_eos_boost(config: M2M100Config) -> float:
+    # A logit h.w with |h| ~ sqrt(d) (layer norm) and w ~ N(0, std^2) has std std*sqrt(d); the
+    # largest of V such logits sits near std*sqrt(d)*sqrt(2 ln V). EOS at a share of that wins
+    # on a few percent of the steps: outputs end on their own, after varying lengths.
+    typical_max = config.init_std * math.sqrt(config.d_model * 2 * math.log(config.vocab_size))
+    return NLLB_EOS_SHARE * typical_max
+
+
+def _shape_nllb_logits(model: M2M100ForConditionalGeneration) -> None:
+    """Make random-weight outputs less degenerate and give them a reachable EOS."""
+    d_model = model.config.d_model
+    embed = model.get_input_embeddings().weight  # tied with lm_head, as in real NLLB
+    final_norm = model.model.decoder.layer_norm
+    with torch.no_grad():
+        # With tied embeddings the residual stream carries the current token's own embedding,
+        # so greedy decoding copies it forever; random signs on the final norm cancel that.
+        final_norm.weight.copy_(torch.randint(0, 2, (d_model,)) * 2.0 - 1.0)
+        # M2M100's lm_head has no bias: spend the last hidden dimension on one. The final norm
+        # pins it to a constant and only the EOS row reads it, so only EOS's logit moves.
+        anchor, dim = 0.25, d_model - 1
+        embed[:, dim] = 0.0
+        embed[EOS_ID, dim] = anchor
+        final_norm.weight[dim] = 0.0
+        final_norm.bias[dim] = _nllb_eos_boost(model.config) / anchor
+
+
+def build_nllb(tokenizer: NllbTokenizer, seed: int = 0) -> M2M100ForConditionalGeneration:
+    """NLLB-200's architecture and special ids (see NOTES.md for the 600M shape), but tiny."""
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=1024,
+        scale_embedding=True,
+        pad_token_id=PAD_ID,
+        bos_token_id=BOS_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=EOS_ID,
+        init_std=INIT_STD,
+    )
+    with torch.random.fork_rng():  # seed locally: leave the caller's RNG state alone
+        torch.manual_seed(seed)
+        model = M2M100ForConditionalGeneration(config)
+        _shape_nllb_logits(model)
+    # As the hub's generation_config.json, plus: never end right after the forced language code.
+    model.generation_config = GenerationConfig(
+        bos_token_id=BOS_ID,
+        pad_token_id=PAD_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=EOS_ID,
+        max_length=200,
+        begin_suppress_tokens=[EOS_ID],
+    )
+    return model.eval()
+
+
+def train_summarizer_tokenizer(ntrex: Path | None = None) -> BartTokenizer:
+    """A byte-level BPE BartTokenizer (RobertaTokenizer in transformers 5) on English NTREX."""
+    lines = ntrex_lines(ntrex or ntrex_dir(), "eng-US", 0, 1500)
+    byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    vocab, merges = train_bpe(
+        lines, SUMMARIZER_BPE_VOCAB, byte_level, pre_tokenizers.ByteLevel.alphabet()
+    )
+    vocab["<mask>"] = len(vocab)  # last, as in BART
+    return BartTokenizer(vocab=vocab, merges=merges, model_max_length=SUMMARIZER_MAX_LENGTH)
+
+
+def build_summarizer(tokenizer: BartTokenizer, seed: int = 0) -> BartForConditionalGeneration:
+    """distilbart-cnn's architecture and generation settings, scaled down."""
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=SUMMARIZER_MAX_LENGTH,
+        pad_token_id=PAD_ID,
+        bos_token_id=BOS_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=EOS_ID,
+        init_std=INIT_STD,
+    )
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = BartForConditionalGeneration(config)
+    with torch.no_grad():  # BART has a logits bias: a small push lets summaries end early
+        model.final_logits_bias[0, EOS_ID] = SUMMARIZER_EOS_BOOST
+    model.generation_config = GenerationConfig(
+        bos_token_id=BOS_ID,
+        pad_token_id=PAD_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=EOS_ID,
+        forced_bos_token_id=BOS_ID,
+        forced_eos_token_id=EOS_ID,
+        min_length=5,
+        max_length=40,
+        no_repeat_ngram_size=3,
+        num_beams=2,
+        length_penalty=2.0,
+        early_stopping=True,
+        begin_suppress_tokens=[EOS_ID],
+    )
+    return model.eval()
+
+
+def _build_nllb_into(target: Path) -> None:
+    tokenizer = train_nllb_tokenizer()
+    _save(build_nllb(tokenizer), tokenizer, target)
+
+
+def _build_summarizer_into(target: Path) -> None:
+    tokenizer = train_summarizer_tokenizer()
+    _save(build_summarizer(tokenizer), tokenizer, target)
+
+
+def _save(model: PreTrainedModel, tokenizer: NllbTokenizer | BartTokenizer, target: Path) -> None:
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+    # Written last: a directory with the stamp is complete.
+    stamp = {"recipe_version": RECIPE_VERSION, "built_by": "tests/models.py"}
+    (target / STAMP_FILE).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+
+
+def is_complete(model_dir: Path) -> bool:
+    if not all((model_dir / name).is_file() for name in REQUIRED_FILES):
+        return False
+    stamp = json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
+    return bool(stamp.get("recipe_version") == RECIPE_VERSION)
+
+
+def _ensure(target: Path, build: Callable[[Path], None]) -> Path:
+    """Build into a scratch folder and move it into place, so readers never see half a model."""
+    if is_complete(target):
+        return target
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        build(scratch)
+        if target.exists() and not is_complete(target):
+            shutil.rmtree(target)  # a stale recipe or an interrupted build
+        try:
+            scratch.rename(target)
+        except OSError:  # another process finished first
+            if not is_complete(target):
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def build_tiny_models(out_dir: Path) -> tuple[Path, Path]:
+    """Build (or reuse) ``out_dir/nllb`` and ``out_dir/summarizer``; returns both paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nllb = _ensure(out_dir / "nllb", _build_nllb_into)
+    summarizer = _ensure(out_dir / "summarizer", _build_summarizer_into)
+    return nllb, summarizer
+
+
+def measure_nllb_lengths(nllb_dir: Path, per_lang: int = 50, num_beams: int = 1) -> list[int]:
+    """Output lengths (no special tokens) of held-out msa/ben/arb NTREX sentences, one at a time,
+    with max_new_tokens = 2 * input_len + 10; a length of -1 means the limit was hit."""
+    tokenizer = AutoTokenizer.from_pretrained(nllb_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(nllb_dir)
+    eng = tokenizer.convert_tokens_to_ids("eng_Latn")
+    lengths = []
+    for name, code in (("msa", "zsm_Latn"), ("ben", "ben_Beng"), ("arb", "arb_Arab")):
+        tokenizer.src_lang = code
+        for sentence in ntrex_lines(ntrex_dir(), name, 1000, 1000 + per_lang):
+            inputs = tokenizer(sentence, return_tensors="pt")
+            limit = 2 * inputs.input_ids.shape[1] + 10
+            out = model.generate(
+                **inputs, forced_bos_token_id=eng, max_new_tokens=limit, num_beams=num_beams
+            )
+            new = out[0, 2:].tolist()  # after decoder start and the forced language code
+            lengths.append(new.index(EOS_ID) if EOS_ID in new else -1)
+    return lengths
+
+
+def _report(lengths: list[int], num_beams: int) -> str:
+    ended = sorted(n for n in lengths if n >= 0)
+    quartiles = [ended[int(q * (len(ended) - 1))] for q in (0, 0.25, 0.5, 0.75, 1)] if ended else []
+    hit = len(lengths) - len(ended)
+    return f"beams={num_beams}: {hit}/{len(lengths)} hit the limit; min/q1/median/q3/max {quartiles}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument(
+        "--measure", action="store_true", help="report NLLB output lengths (slow, minutes)"
+    )
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    nllb, summarizer = build_tiny_models(args.out_dir)
+    print(f"{nllb}\n{summarizer}\nbuilt in {time.perf_counter() - start:.1f} s")
+    if args.measure:
+        for beams in (1, 4):
+            print(_report(measure_nllb_lengths(nllb, num_beams=beams), beams), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
