@@ -299,6 +299,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the baseline translates only the first N segments of each chunk (default: all "
         "on CPU, 24 on GPU, where one-at-a-time is too slow for thousands)",
     )
+    parser.add_argument(
+        "--omp-wait-policy",
+        choices=["passive", "active", "unset"],
+        default="passive",
+        help="OMP_WAIT_POLICY of every configuration (default passive: on a machine shared with "
+        "other work, spinning OpenMP threads slow torch down several times, CTranslate2 less, "
+        "which would distort the ratios; an OMP_WAIT_POLICY already set is kept)",
+    )
     parser.add_argument("--ntrex", type=Path, default=None, help="NTREX-128 directory")
     parser.add_argument("--model-dir", type=Path, help="a prebuilt model directory to use")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "output" / "bench")
@@ -346,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{sum(map(len, chunks.values()))} segments x {settings.rounds} round(s), "
         f"{settings.n_tokens} output tokens each"
     )
+    if args.omp_wait_policy != "unset":  # inherited by the worker processes
+        os.environ.setdefault("OMP_WAIT_POLICY", args.omp_wait_policy.upper())
     load_before = os.getloadavg()
     measured = measure(settings, model_dir, chunks)
     rows = table_rows(settings, measured["tallies"])
@@ -357,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         "device": device,
         "settings": asdict(settings),
         "environment": environment(device),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "load_average_before_after": [load_before, os.getloadavg()],
         "load": measured["load"],
         "rows": rows,

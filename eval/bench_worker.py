@@ -197,6 +197,7 @@ def ct2_engine(options: WorkerOptions) -> EngineRun:
                 token_budget=options.token_budget,
                 model_max=base.model_max,
                 restrict_vocab=restrict,
+                min_length=base.min_length,
             )
         return [t.out_tokens for t in translators[beams].translate(texts, lang)]
 

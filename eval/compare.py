@@ -158,7 +158,7 @@ class Comparison:
                 "segments": r.n_segments,
                 "A": r.a.text(),
                 "B": r.b.text(),
-                "B - A": f"{r.delta:+.1f}",
+                "B - A": f"{r.delta:+.1f}".replace("-0.0", "0.0").replace("+0.0", "0.0"),
                 "p": f"{r.p_value:.4f}",
                 "significant": "yes" if r.significant else "no",
             }
@@ -195,7 +195,7 @@ def compare(path_a: Path, path_b: Path) -> Comparison:
     a, b = load_system(path_a), load_system(path_b)
     rows: list[CompareRow] = []
     notes: list[str] = []
-    for lang in sorted(set(a.languages) | set(b.languages)):
+    for lang in dict.fromkeys([*a.languages, *b.languages]):  # A's order, then B's others
         docs_a, docs_b = a.languages.get(lang, {}), b.languages.get(lang, {})
         if not docs_a or not docs_b:
             notes.append(f"{lang}: only in {'A' if docs_a else 'B'}, not compared")

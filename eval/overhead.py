@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--beams", type=int, default=1)
     parser.add_argument("--batch-articles", type=int, default=256)
     parser.add_argument("--no-rerun", action="store_true", help="skip the cached re-run")
+    parser.add_argument("--no-scores", action="store_true", help="give no references")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         config = RunConfig(
             inputs=[inputs],
             output=output,
-            references=references,
+            references=None if args.no_scores else references,
             model=str(nllb),
             summarizer=str(summarizer),
             beams=args.beams,

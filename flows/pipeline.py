@@ -29,13 +29,14 @@ from tasks.cache import (
 )
 from tasks.checks import flag_counts, repair_stats
 from tasks.engines import EngineSpec, resolve_backend
-from tasks.models import resolve_device, resolve_model
+from tasks.models import load_tokenizer, resolve_device, resolve_model
 from tasks.steps import (
     POSITION,
     BatchOutcome,
     Plan,
     device_tag,
     fail_batch,
+    load_models,
     plan_inputs,
     prepare_batch,
     process_batch,
@@ -189,6 +190,11 @@ def translate_batches(
     n_batches = len(plan.chunks)
     rejected: list[str] = []
     submitted = []
+    if config.task_runner == "thread":
+        # The runner's thread loads the models while this one prepares the first chunk. The
+        # tokenizer first: two threads importing transformers at once can break its imports.
+        load_tokenizer(spec.translator)
+        load_models.submit(spec)
     for index, chunk in enumerate(plan.chunks):
         prepared = prepare_batch(chunk, index, config, spec)
         rejected.append(prepared.rejected)
@@ -244,6 +250,17 @@ def _in_input_order(
     return articles, segments
 
 
+def worker_report(outcomes: list[BatchOutcome]) -> dict[str, dict[str, int]]:
+    """Per process that did model work (host:pid): its batches and the models it loaded."""
+    workers: dict[str, dict[str, int]] = {}
+    for outcome in outcomes:
+        if outcome.worker is not None:
+            seen = workers.setdefault(outcome.worker, {"batches": 0, "model_loads": 0})
+            seen["batches"] += 1
+            seen["model_loads"] = max(seen["model_loads"], outcome.model_loads)
+    return workers
+
+
 @flow(name="newsflow", task_runner=thread_runner(), validate_parameters=True)
 def translate_news(config: RunConfig) -> dict[str, Any]:
     """Translate, summarize and score the articles of `config.inputs` into `config.output`."""
@@ -295,4 +312,5 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         "flags": flag_counts(segments),
         "n_repaired": run["n_repaired"],
         "repair_rate": run["repair_rate"],
+        "workers": worker_report(outcomes),
     }

@@ -115,7 +115,6 @@ def run(
         resolve_engines(config)  # fail fast, before Prefect and before any work
     except ModelUnavailableError as error:
         raise fail(str(error)) from None
-    prepare_prefect_environment()
     from flows.pipeline import translate_news
 
     try:
@@ -162,14 +161,13 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
         resolve_engines(config)
     except ModelUnavailableError as error:
         raise fail(str(error)) from None
-    prepare_prefect_environment()
     from flows.evaluate import evaluate
 
     try:
         result = evaluate(test_set, config)
     except Exception as error:
         raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
-    print_rows(f"{test_set.name}: scores per language (± 95% CI)", result["rows"])
+    print_rows(f"{test_set.name}: score (μ ± 95% CI) per language", result["rows"])
     console.print(f"report: {result['report']}\nchart: {result['chart']}")
     if not result["complete"]:
         console.print("[yellow]some documents were not scored: see 'Not scored' in the report")
@@ -234,7 +232,7 @@ def eval_flores(
     summarize: SummarizeOption = None,
 ) -> None:
     """A FLORES-200-style test set: <dir>/<code>.<split> per language (NLLB codes)."""
-    own = ("dir", "langs", "split", "english", "doc_lines", "docs", "name")
+    own = ("own", "dir", "langs", "split", "english", "doc_lines", "docs", "name")
     options = {k: v for k, v in locals().items() if k not in own}
     from eval.flores import build_flores
 
@@ -269,7 +267,6 @@ def compare_command(
             load_system(path)  # readable and scored: check before Prefect starts
         except (CompareError, OSError, KeyError) as error:
             raise fail(f"{path}: {error}") from None
-    prepare_prefect_environment()
     from flows.evaluate import compare_runs
 
     try:
@@ -284,3 +281,4 @@ def compare_command(
 @app.callback()
 def main() -> None:
     """newsflow: translate news in any language into English, summarize and score it."""
+    prepare_prefect_environment()  # before any command imports prefect, which reads it once

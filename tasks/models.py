@@ -108,9 +108,7 @@ def load_seq2seq(source: ModelSource, device: str) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(
-        source.name, local_files_only=source.local_files_only
-    )
+    tokenizer = AutoTokenizer.from_pretrained(source.name, local_files_only=source.local_files_only)
     # Half precision on GPU doubles throughput at no measurable quality cost for NLLB.
     dtype = torch.float32
     if device == "cuda":

@@ -122,7 +122,15 @@ def bootstrap_interval(
             resampled.append(metric._compute_score_from_stats(stats_np[indices].sum(0)))
         done += count
     estimate = metric._compute_score_from_stats(stats_np.sum(0))
-    estimate.estimate_ci(resampled)  # sacrebleu's estimator: sorted, 1/40 from each end
+    try:
+        estimate.estimate_ci(resampled)  # sacrebleu's estimator: sorted, 1/40 from each end
+    except TypeError:
+        # sacrebleu's chrF gives a plain float 0.0 for an empty resample and float32 otherwise,
+        # which its estimator cannot average (sacrebleu --confidence crashes there): same
+        # estimator, on floats (float32 -> float is exact).
+        for score in resampled:
+            score.score = float(score.score)
+        estimate.estimate_ci(resampled)
     return Interval(float(estimate._mean), float(estimate._ci), f"bs:{n_samples}|seed:{seed}")
 
 

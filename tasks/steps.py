@@ -208,6 +208,13 @@ def prepare_batch(chunk: str, index: int, config: RunConfig, spec: EngineSpec) -
     return PreparedBatch(batch, early)
 
 
+@task(name="load-models", cache_policy=NONE)
+def load_models(spec: EngineSpec) -> None:
+    """Load this process's models ahead of the first batch (they stay loaded for every batch)."""
+    get_translator(spec)
+    get_summarizer(spec)
+
+
 @task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)
 def process_batch(
     batch: BatchFiles, spec: EngineSpec, n_batches: int, cache_dir: str

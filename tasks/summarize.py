@@ -74,8 +74,10 @@ class Summarizer:
         for level in range(1, MAX_LEVELS + 1):
             if not pending:
                 break
-            chunked = {i: chunk_lines(current[i].split("\n"), self.count_tokens, self.input_limit)
-                       for i in pending}
+            chunked = {
+                i: chunk_lines(current[i].split("\n"), self.count_tokens, self.input_limit)
+                for i in pending
+            }
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
             outputs = self._generate([chunk for _, chunk in flat])
             joined: dict[int, list[str]] = {i: [] for i in pending}

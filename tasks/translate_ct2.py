@@ -102,6 +102,7 @@ def convert(
             "quantization": quantization,
             "target_lang": target_lang,
             "max_position_embeddings": int(hf_config.max_position_embeddings),
+            "min_decoding_length": min_decoding_length(checkpoint, hf_config),
             "vocab_rule": VOCAB_RULE_VERSION,
             "vmap_tokens": size,
         }
@@ -115,6 +116,20 @@ def convert(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def min_decoding_length(checkpoint: str, hf_config: Any) -> int:
+    """CTranslate2's minimum length (target-language token included) that matches the
+    checkpoint's generation config: 2 when it forbids ending right after the language token."""
+    from transformers import GenerationConfig
+
+    try:
+        generation = GenerationConfig.from_pretrained(checkpoint)
+    except OSError:  # no generation_config.json
+        return 1
+    eos = generation.eos_token_id if generation.eos_token_id is not None else hf_config.eos_token_id
+    suppressed = generation.begin_suppress_tokens or []
+    return 2 if eos in suppressed or int(generation.min_new_tokens or 0) > 1 else 1
 
 
 def cuda_usable() -> bool:
@@ -161,6 +176,7 @@ class CTranslate2Translator:
         token_budget: int,
         model_max: int = 1024,
         restrict_vocab: bool = False,
+        min_length: int = 1,
     ) -> None:
         self.tokenizer = tokenizer
         self.model = model  # a ctranslate2.Translator
@@ -170,6 +186,7 @@ class CTranslate2Translator:
         self.token_budget = max(1, token_budget // beams)
         self.model_max = model_max
         self.restrict_vocab = restrict_vocab
+        self.min_length = min_length
         self.model_seconds = 0.0
         # The tokenizer's src_lang is shared state; one translation at a time per process.
         self._lock = threading.Lock()
@@ -223,7 +240,7 @@ class CTranslate2Translator:
             # The decoding length counts the target-language token, as max_new_tokens does.
             max_input_length=self.model_max,
             max_decoding_length=limit,
-            min_decoding_length=1,
+            min_decoding_length=self.min_length,
             return_end_token=True,
             use_vmap=self.restrict_vocab,
         )
@@ -267,4 +284,5 @@ def load_ct2_translator(
         token_budget=token_budget,
         model_max=int(info["max_position_embeddings"]),
         restrict_vocab=restrict_vocab,
+        min_length=int(info.get("min_decoding_length", 1)),
     )

@@ -34,6 +34,7 @@ from transformers import (
     PreTrainedModel,
 )
 from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+from transformers.utils import logging as hf_logging
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +58,8 @@ SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>"]
 # Lines 1000+ stay unseen, for checks. No CJK: thousands of rare characters would crowd the
 # alphabet, and trimming it with ``limit_alphabet`` makes training non-deterministic.
 NLLB_FOCUS_LINES = {"eng-US": 1000, "msa": 500, "ind": 500, "ben": 500, "arb": 500}
-NLLB_OTHER_LANGS = "hin rus fra deu spa por tur vie swa ukr fas urd tam".split()
+NLLB_OTHER_LANGS = ["hin", "rus", "fra", "deu", "spa", "por", "tur", "vie", "swa", "ukr", "fas"]
+NLLB_OTHER_LANGS += ["urd", "tam"]
 NLLB_OTHER_LINES = 150
 NLLB_BPE_VOCAB = 7800  # + 202 language codes + <mask> = 8003 tokens
 SUMMARIZER_BPE_VOCAB = 3000
@@ -66,10 +68,17 @@ SUMMARIZER_MAX_LENGTH = 256  # small, so tests exercise chunking (distilbart-cnn
 # Random weights: std 0.1 (not the usual 0.02) so that the source sentence and position visibly
 # change the output instead of every input decoding to the same string.
 INIT_STD = 0.1
-# EOS logit, as a share of the typical largest logit of the other tokens (see _nllb_eos_boost).
-# 0.8 was measured to end most greedy outputs within a few dozen tokens (README of the build).
-NLLB_EOS_SHARE = 0.8
-SUMMARIZER_EOS_BOOST = 1.0
+# Seeds 0-7 were tried: most decode every sentence into one repeated token; 7 gives varied
+# outputs (22 of 24 held-out sentences differ in their first 10 tokens, no immediate repeats).
+NLLB_SEED = 7
+# The EOS length model (see _shape_nllb_logits). Measured on 150 held-out NTREX sentences: all end
+# by EOS, output/source tokens 0.8-1.1, greedy and 4 beams alike.
+NLLB_EOS_SHARE = 1.0  # EOS logit at the target length, as a share of the typical top logit
+NLLB_EOS_SLOPE = 0.3  # EOS logit gained per output token
+NLLB_LENGTH_RATIO = 1.0  # target output tokens per source token
+SUMMARIZER_SEED = 0
+# Added to EOS's logit (typical top logit ~3.2): 12 NTREX paragraphs summarize to 9-33 tokens.
+SUMMARIZER_EOS_BOOST = 2.5
 
 
 def shared_dir() -> Path:
@@ -124,36 +133,114 @@ def train_nllb_tokenizer(ntrex: Path | None = None) -> NllbTokenizer:
     # listing them in the vocabulary pins those ids (NllbTokenizer would append <mask> first).
     for token in [*FAIRSEQ_LANGUAGE_CODES, "<mask>"]:
         vocab[token] = len(vocab)
-    return NllbTokenizer(vocab=vocab, merges=merges, src_lang="eng_Latn", model_max_length=1024)
+    return NllbTokenizer(
+        vocab=vocab,
+        merges=merges,  # type: ignore[arg-type]  # hinted list[str]; tokenizers wants pairs
+        src_lang="eng_Latn",
+        model_max_length=1024,
+    )
 
 
-def _nllb_eos_boost(config: M2M100Config) -> float:
-    # A logit h.w with |h| ~ sqrt(d) (layer norm) and w ~ N(0, std^2) has std std*sqrt(d); the
-    # largest of V such logits sits near std*sqrt(d)*sqrt(2 ln V). EOS at a share of that wins
-    # on a few percent of the steps: outputs end on their own, after varying lengths.
-    typical_max = config.init_std * math.sqrt(config.d_model * 2 * math.log(config.vocab_size))
-    return NLLB_EOS_SHARE * typical_max
+def _sinusoid_channels(d_model: int) -> tuple[int, int, float]:
+    """Residual channels of M2M100's sinusoidal positions: (clock, zero, clock frequency).
+
+    Channel i < d/2 holds sin(p * f_i), f_i = 10000 ** (-i / (d/2 - 1)). The clock (d = 64:
+    channel 18, period ~1300 positions) rises near-linearly over the first ~200 positions;
+    the last sine channel stays ~0 throughout.
+    """
+    half = d_model // 2
+    clock = half * 9 // 16
+    return clock, half - 1, math.exp(-clock * math.log(10000) / (half - 1))
+
+
+def _reserve_channels(model: M2M100ForConditionalGeneration, channels: list[int]) -> None:
+    """Keep only positions in these residual channels: no token embedding, no layer writes."""
+    model.model.shared.weight[:, channels] = 0.0  # the encoder's and decoder's too
+    layers = [*model.model.encoder.layers, *model.model.decoder.layers]
+    for layer in layers:
+        writers = [layer.self_attn.out_proj, layer.fc2]
+        if hasattr(layer, "encoder_attn"):
+            writers.append(layer.encoder_attn.out_proj)
+        for linear in writers:
+            linear.weight[channels] = 0.0
+            linear.bias[channels] = 0.0
+
+
+def _add_source_length_head(
+    model: M2M100ForConditionalGeneration, clock: int, zero: int, weight: float
+) -> None:
+    """Cross-attention head 0 of the first decoder layer: attend uniformly to the source and
+    subtract its mean clock reading (~ source length) from the decoder's clock channel."""
+    attn = model.model.decoder.layers[0].encoder_attn
+    head = slice(0, attn.head_dim)
+    attn.q_proj.weight[head] = 0.0  # all scores equal: a plain mean over source tokens
+    attn.q_proj.bias[head] = 0.0
+    attn.v_proj.weight[head] = 0.0
+    attn.v_proj.bias[head] = 0.0
+    # clock - zero: the encoder's final norm subtracts one mean from both, so it cancels.
+    attn.v_proj.weight[0, clock] = 1.0
+    attn.v_proj.weight[0, zero] = -1.0
+    attn.out_proj.weight[:, head] = 0.0
+    attn.out_proj.weight[clock, 0] = -weight
+
+
+def _add_eos_readout(
+    model: M2M100ForConditionalGeneration, clock: int, zero: int, gain: float, boost: float
+) -> None:
+    """EOS's logit = gain * (decoder clock - source length) + boost + its random part."""
+    embed = model.model.shared.weight  # tied with lm_head, as in real NLLB
+    norm = model.model.decoder.layer_norm
+    anchor = 0.25
+    # Equal entries in both channels: EOS as an input token moves clock - zero by nothing.
+    embed[EOS_ID, [clock, zero]] = anchor
+    norm.weight[clock], norm.weight[zero] = gain / anchor, -gain / anchor
+    norm.bias[clock], norm.bias[zero] = boost / anchor, 0.0
+
+
+def _typical_max_logit(config: M2M100Config) -> float:
+    # A logit h.w with |h| ~ sqrt(d) (layer norm) and w ~ N(0, std^2) has spread std*sqrt(d);
+    # the largest of V of them sits near std * sqrt(d) * sqrt(2 ln V).
+    return float(config.init_std * math.sqrt(config.d_model * 2 * math.log(config.vocab_size)))
+
+
+def _final_norm_input_stds(model: M2M100ForConditionalGeneration) -> tuple[float, float]:
+    """Typical std of the encoder's and decoder's final-norm inputs, on random tokens: the
+    norms divide the length signal by these, so the signal's weights multiply them back."""
+    stds: list[float] = []
+
+    def record(_module: torch.nn.Module, args: tuple[torch.Tensor, ...], _out: object) -> None:
+        stds.append(float(args[0].std(dim=-1).mean()))
+
+    norms = [model.model.encoder.layer_norm, model.model.decoder.layer_norm]
+    handles = [norm.register_forward_hook(record) for norm in norms]
+    ids = torch.randint(4, model.config.vocab_size, (8, 40))
+    model(input_ids=ids, decoder_input_ids=ids[:, :20])
+    for handle in handles:
+        handle.remove()
+    encoder_std, decoder_std = stds  # the encoder runs first
+    return encoder_std, decoder_std
 
 
 def _shape_nllb_logits(model: M2M100ForConditionalGeneration) -> None:
-    """Make random-weight outputs less degenerate and give them a reachable EOS."""
+    """Random weights decode garbage of arbitrary length; give EOS a length model instead:
+    its logit rises as the output grows past the source's length, as a trained model's does."""
     d_model = model.config.d_model
-    embed = model.get_input_embeddings().weight  # tied with lm_head, as in real NLLB
-    final_norm = model.model.decoder.layer_norm
+    clock, zero, freq = _sinusoid_channels(d_model)
+    norm = model.model.decoder.layer_norm
     with torch.no_grad():
-        # With tied embeddings the residual stream carries the current token's own embedding,
-        # so greedy decoding copies it forever; random signs on the final norm cancel that.
-        final_norm.weight.copy_(torch.randint(0, 2, (d_model,)) * 2.0 - 1.0)
-        # M2M100's lm_head has no bias: spend the last hidden dimension on one. The final norm
-        # pins it to a constant and only the EOS row reads it, so only EOS's logit moves.
-        anchor, dim = 0.25, d_model - 1
-        embed[:, dim] = 0.0
-        embed[EOS_ID, dim] = anchor
-        final_norm.weight[dim] = 0.0
-        final_norm.bias[dim] = _nllb_eos_boost(model.config) / anchor
+        # With tied embeddings the residual carries the current token's own embedding, which
+        # makes greedy decoding copy it; random signs on the final norm break that.
+        norm.weight.copy_(torch.randint(0, 2, (d_model,)) * 2.0 - 1.0)
+        _reserve_channels(model, [clock, zero])
+        encoder_std, decoder_std = _final_norm_input_stds(model.eval())
+        # The source's mean clock reading is ~ f (n + 3) / 2 / encoder_std for n tokens.
+        _add_source_length_head(model, clock, zero, 2 * NLLB_LENGTH_RATIO * encoder_std)
+        gain = NLLB_EOS_SLOPE * decoder_std / freq
+        boost = NLLB_EOS_SHARE * _typical_max_logit(model.config)
+        _add_eos_readout(model, clock, zero, gain, boost)
 
 
-def build_nllb(tokenizer: NllbTokenizer, seed: int = 0) -> M2M100ForConditionalGeneration:
+def build_nllb(tokenizer: NllbTokenizer, seed: int = NLLB_SEED) -> M2M100ForConditionalGeneration:
     """NLLB-200's architecture and special ids (see NOTES.md for the 600M shape), but tiny."""
     config = M2M100Config(
         vocab_size=len(tokenizer),
@@ -170,6 +257,8 @@ def build_nllb(tokenizer: NllbTokenizer, seed: int = 0) -> M2M100ForConditionalG
         bos_token_id=BOS_ID,
         eos_token_id=EOS_ID,
         decoder_start_token_id=EOS_ID,
+        encoder_layerdrop=0.0,  # as in the real config (the class default is 0.05)
+        decoder_layerdrop=0.0,
         init_std=INIT_STD,
     )
     with torch.random.fork_rng():  # seed locally: leave the caller's RNG state alone
@@ -196,10 +285,16 @@ def train_summarizer_tokenizer(ntrex: Path | None = None) -> BartTokenizer:
         lines, SUMMARIZER_BPE_VOCAB, byte_level, pre_tokenizers.ByteLevel.alphabet()
     )
     vocab["<mask>"] = len(vocab)  # last, as in BART
-    return BartTokenizer(vocab=vocab, merges=merges, model_max_length=SUMMARIZER_MAX_LENGTH)
+    return BartTokenizer(
+        vocab=vocab,
+        merges=merges,  # type: ignore[arg-type]  # hinted list[str]; tokenizers wants pairs
+        model_max_length=SUMMARIZER_MAX_LENGTH,
+    )
 
 
-def build_summarizer(tokenizer: BartTokenizer, seed: int = 0) -> BartForConditionalGeneration:
+def build_summarizer(
+    tokenizer: BartTokenizer, seed: int = SUMMARIZER_SEED
+) -> BartForConditionalGeneration:
     """distilbart-cnn's architecture and generation settings, scaled down."""
     config = BartConfig(
         vocab_size=len(tokenizer),
@@ -261,8 +356,11 @@ def _save(model: PreTrainedModel, tokenizer: NllbTokenizer | BartTokenizer, targ
 def is_complete(model_dir: Path) -> bool:
     if not all((model_dir / name).is_file() for name in REQUIRED_FILES):
         return False
-    stamp = json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
-    return bool(stamp.get("recipe_version") == RECIPE_VERSION)
+    try:
+        stamp = json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return isinstance(stamp, dict) and stamp.get("recipe_version") == RECIPE_VERSION
 
 
 def _ensure(target: Path, build: Callable[[Path], None]) -> Path:
@@ -272,6 +370,7 @@ def _ensure(target: Path, build: Callable[[Path], None]) -> Path:
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         build(scratch)
+        scratch.chmod(0o755)  # mkdtemp makes it owner-only
         if target.exists() and not is_complete(target):
             shutil.rmtree(target)  # a stale recipe or an interrupted build
         try:
@@ -293,31 +392,38 @@ def build_tiny_models(out_dir: Path) -> tuple[Path, Path]:
     return nllb, summarizer
 
 
-def measure_nllb_lengths(nllb_dir: Path, per_lang: int = 50, num_beams: int = 1) -> list[int]:
-    """Output lengths (no special tokens) of held-out msa/ben/arb NTREX sentences, one at a time,
-    with max_new_tokens = 2 * input_len + 10; a length of -1 means the limit was hit."""
+def measure_nllb_lengths(
+    nllb_dir: Path, per_lang: int = 50, num_beams: int = 1
+) -> list[tuple[int, int | None]]:
+    """(source tokens, output tokens) for held-out msa/ben/arb NTREX sentences, one at a time,
+    with max_new_tokens = 2 * source tokens + 10 as the product uses; None: hit the limit."""
     tokenizer = AutoTokenizer.from_pretrained(nllb_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(nllb_dir)
     eng = tokenizer.convert_tokens_to_ids("eng_Latn")
-    lengths = []
+    pairs: list[tuple[int, int | None]] = []
     for name, code in (("msa", "zsm_Latn"), ("ben", "ben_Beng"), ("arb", "arb_Arab")):
         tokenizer.src_lang = code
         for sentence in ntrex_lines(ntrex_dir(), name, 1000, 1000 + per_lang):
             inputs = tokenizer(sentence, return_tensors="pt")
-            limit = 2 * inputs.input_ids.shape[1] + 10
+            source = inputs.input_ids.shape[1]
+            limit = 2 * source + 10
             out = model.generate(
                 **inputs, forced_bos_token_id=eng, max_new_tokens=limit, num_beams=num_beams
             )
             new = out[0, 2:].tolist()  # after decoder start and the forced language code
-            lengths.append(new.index(EOS_ID) if EOS_ID in new else -1)
-    return lengths
+            pairs.append((source, new.index(EOS_ID) if EOS_ID in new else None))
+    return pairs
 
 
-def _report(lengths: list[int], num_beams: int) -> str:
-    ended = sorted(n for n in lengths if n >= 0)
-    quartiles = [ended[int(q * (len(ended) - 1))] for q in (0, 0.25, 0.5, 0.75, 1)] if ended else []
-    hit = len(lengths) - len(ended)
-    return f"beams={num_beams}: {hit}/{len(lengths)} hit the limit; min/q1/median/q3/max {quartiles}"
+def _report(pairs: list[tuple[int, int | None]], num_beams: int) -> str:
+    ended = sorted(n for _, n in pairs if n is not None)
+    ratios = sorted(n / source for source, n in pairs if n is not None)
+    hit = len(pairs) - len(ended)
+    text = f"beams={num_beams}: {hit}/{len(pairs)} hit the limit"
+    if ended:
+        text += f"; output tokens {ended[0]}-{ended[-1]} (median {ended[len(ended) // 2]})"
+        text += f"; output/source {ratios[0]:.2f}-{ratios[-1]:.2f}"
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -327,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--measure", action="store_true", help="report NLLB output lengths (slow, minutes)"
     )
     args = parser.parse_args(argv)
+    hf_logging.disable_progress_bar()
     start = time.perf_counter()
     nllb, summarizer = build_tiny_models(args.out_dir)
     print(f"{nllb}\n{summarizer}\nbuilt in {time.perf_counter() - start:.1f} s")

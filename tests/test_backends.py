@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from tasks.translate import (
     output_limit,
     run_splitting_on_oom,
 )
-from tasks.translate_ct2 import CTranslate2Translator, convert, load_ct2_translator
+from tasks.translate_ct2 import convert, load_ct2_translator
 from tasks.vocab import english_token_ids, read_vmap
 
 TEXTS = [
@@ -186,10 +185,11 @@ def test_ctranslate2_limits_are_explicit_and_repair_is_honoured(source: ModelSou
     translator.translate(TEXTS[:2], "zsm_Latn")
     translator.translate(TEXTS[:2], "zsm_Latn", repair=True)
     normal, repair = recorder.kwargs
+    longest = max(len(translator.tokenizer(text)["input_ids"]) for text in TEXTS[:2])
     for kwargs in (normal, repair):
         # CTranslate2's defaults (1024 in, 256 out) would truncate silently.
         assert kwargs["max_input_length"] == 1024
-        assert kwargs["max_decoding_length"] == output_limit(11, 1024)
+        assert kwargs["max_decoding_length"] == output_limit(longest, 1024)
         assert kwargs["beam_size"] == 3
         assert kwargs["target_prefix"] == [["eng_Latn"]] * 2
     assert (normal["repetition_penalty"], normal["no_repeat_ngram_size"]) == (1.0, 0)
@@ -209,25 +209,34 @@ def test_a_segment_longer_than_the_model_is_an_error_not_a_truncation(
 
 
 def test_conversion_is_cached_by_revision_and_survives_a_race(
-    source: ModelSource, tmp_path: Path
+    source: ModelSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    results: list[Path] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(convert(source, "int8", "eng_Latn", tmp_path)))
-        for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 2 and results[0] == results[1]
-    assert [p.name for p in tmp_path.iterdir()] == [results[0].name]  # no temporary left
-    model = results[0] / "model.bin"
+    import tasks.translate_ct2 as ct2
+
+    # Another process finishes the same conversion while ours is still writing: ours must
+    # give way to it (rename fails) and use the finished one, leaving no temporary behind.
+    real_write_vmap = ct2.write_vmap
+    racing: list[Path] = []
+    started: list[bool] = []
+
+    def write_vmap_while_another_finishes(*args: Any) -> int:
+        if not started:
+            started.append(True)
+            racing.append(convert(source, "int8", "eng_Latn", tmp_path))
+        return real_write_vmap(*args)
+
+    monkeypatch.setattr(ct2, "write_vmap", write_vmap_while_another_finishes)
+    ours = convert(source, "int8", "eng_Latn", tmp_path)
+    assert racing == [ours]
+    assert [p.name for p in tmp_path.iterdir()] == [ours.name]  # no temporary left
+    monkeypatch.setattr(ct2, "write_vmap", real_write_vmap)
+
+    model = ours / "model.bin"
     stamp = model.stat().st_mtime_ns
-    assert convert(source, "int8", "eng_Latn", tmp_path) == results[0]
+    assert convert(source, "int8", "eng_Latn", tmp_path) == ours
     assert model.stat().st_mtime_ns == stamp  # not converted again
     other = ModelSource(source.name, True, "another-revision")
-    assert convert(other, "int8", "eng_Latn", tmp_path) != results[0]
+    assert convert(other, "int8", "eng_Latn", tmp_path) != ours
 
 
 # --- English target vocabulary ---------------------------------------------------------------
@@ -249,29 +258,19 @@ def test_english_vocabulary_keeps_english_pieces_only(source: ModelSource) -> No
 
 
 def test_restricted_decoding_changes_only_what_english_could_not_say(
-    source: ModelSource, ntrex_dir: Path
+    tiny_models: tuple[Path, Path], ntrex_dir: Path
 ) -> None:
     """Greedy: where the full vocabulary's output is English-only, restriction changes nothing."""
-    lines = (ntrex_dir / "newstest2019-ref.msa.txt").read_text(encoding="utf-8").splitlines()
-    lines = lines[:40]
-    full = ct2_translator(source, beams=1, budget=512)
-    restricted = ct2_translator(source, beams=1, budget=512, restrict_vocab=True)
-    vmap = full.model.model_path if hasattr(full.model, "model_path") else None
-    del vmap
-    allowed = set(full.tokenizer.convert_ids_to_tokens(english_token_ids(full.tokenizer, "eng_Latn")))
-    a = full.translate(lines, "zsm_Latn")
-    b = restricted.translate(lines, "zsm_Latn")
-    english_only = 0
-    for x, y in zip(a, b, strict=True):
-        pieces_y = full.tokenizer.tokenize(y.text) if y.text else []
-        assert set(pieces_y) <= allowed | {"▁"}
-        pieces_x = full.tokenizer.tokenize(x.text) if x.text else []
-        if set(pieces_x) <= allowed:
-            english_only += 1
-            assert x.text == y.text
-    # The tiny model has random weights: it has no reason to prefer English pieces, so most of
-    # its outputs change; what is asserted is that nothing else does.
-    assert 0 <= english_only <= len(lines)
+    from eval.bench_vocab import measure, ntrex_lines
+
+    (effect,) = measure(tiny_models[0], {"zsm_Latn": ntrex_lines(ntrex_dir, 30)["zsm_Latn"]}, 1)
+    assert effect.segments == 30
+    assert effect.restricted_outside == 0
+    assert effect.english_only_identical == effect.english_only
+    # The tiny model has random weights and no reason to prefer English pieces, so many of its
+    # outputs change (README, Performance); what is asserted is that nothing else does.
+    assert effect.identical >= effect.english_only
+    assert 0 < effect.vocabulary < effect.full_vocabulary
 
 
 def test_the_converted_model_carries_its_vocabulary_map(source: ModelSource) -> None:
@@ -330,20 +329,31 @@ def test_both_backends_give_the_same_segmentation_flags_and_schema(
     runs_by_backend: dict[str, Path],
 ) -> None:
     keys = ["article_id", "line_index", "segment_index"]
-    same = ["source_lang", "source_text", "translated", "src_tokens", "max_new_tokens"]
+    segmentation = ["source_lang", "source_text", "translated"]
     tables = {}
     for backend, output in runs_by_backend.items():
         segments = pd.read_parquet(output / "segments").sort_values(keys).reset_index(drop=True)
         assert len(segments) > 0
-        translated = segments[segments["translated"]]
-        assert (translated["out_tokens"] <= translated["max_new_tokens"]).all()
-        flags = translated["out_tokens"] >= translated["max_new_tokens"] - 1
-        assert (translated["flag_length_limit"] == flags).all()
+        # Outputs not repaired: the length flag says exactly "decoding stopped at the limit",
+        # with the limit derived from the batch's longest input, never a library default.
+        first = segments[segments["translated"] & segments["repair"].isna()]
+        assert len(first) > 0
+        assert (first["out_tokens"] <= first["max_new_tokens"]).all()
+        hit = first["out_tokens"] >= first["max_new_tokens"] - 1
+        assert (first["flag_length_limit"] == hit).all()
+        assert (first["max_new_tokens"] >= first["src_tokens"] * 2 + 10).all()
         runs = pd.read_parquet(output / "runs")
         assert list(runs["backend"]) == [backend]
         tables[backend] = segments
     a, b = tables["transformers"], tables["ctranslate2"]
-    pd.testing.assert_frame_equal(a[keys + same], b[keys + same])
+    pd.testing.assert_frame_equal(a[keys + segmentation], b[keys + segmentation])
+    # Same tokenizer, same batches: same token counts and limits for every first output.
+    both = a["repair"].isna() & b["repair"].isna() & a["translated"]
+    for column in ("src_tokens", "max_new_tokens"):
+        assert (a.loc[both, column] == b.loc[both, column]).all(), column
+    flag_columns = [c for c in a.columns if c.startswith("flag_")]
+    assert flag_columns == [c for c in b.columns if c.startswith("flag_")]
+    assert "flag_length_limit" in flag_columns
     for dataset in ("articles", "segments", "scores", "runs"):
         schemas = [
             pq.read_schema(next((out / dataset).glob("*.parquet")))

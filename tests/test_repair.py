@@ -273,3 +273,20 @@ def test_tiny_model_segments_forced_to_the_limit_are_decoded_again(
     frame = pd.DataFrame(segments)
     assert frame["flag_length_limit"].dtype == bool
     assert repair_stats(segments)["repair_rate"] == 1.0
+
+
+def test_the_end_table_shows_every_flag_and_the_repair_rate(tmp_path: Path) -> None:
+    from newsflow.cli import console, print_summary
+
+    summary = {
+        "run_id": "r1", "n_ok": 2, "n_failed": 0, "n_cached": 0, "languages": {"zsm_Latn": 2},
+        "n_segments": 10, "wall_seconds": 1.0, "model_seconds": 0.5, "corpus_scores": {},
+        "failures": [], "flags": dict.fromkeys(FLAGS, 0) | {"numbers": 3},
+        "n_repaired": 2, "repair_rate": 0.2,
+    }  # fmt: skip
+    with console.capture() as captured:
+        print_summary(summary, tmp_path)
+    table = captured.get()
+    for name in FLAGS:
+        assert f"flagged {name}" in table
+    assert "2 (20.0% of translated)" in table

@@ -11,8 +11,10 @@ from tasks.models import ModelSource, load_seq2seq
 from tasks.translate import TransformersTranslator, output_limit, plan_batches
 
 
-@given(st.lists(st.integers(min_value=1, max_value=300), max_size=200),
-       st.integers(min_value=16, max_value=4096))
+@given(
+    st.lists(st.integers(min_value=1, max_value=300), max_size=200),
+    st.integers(min_value=16, max_value=4096),
+)
 def test_batches_cover_every_segment_once_within_budget(lengths: list[int], budget: int) -> None:
     batches = plan_batches(lengths, budget)
     flat = [i for batch in batches for i in batch]
@@ -33,8 +35,9 @@ def test_output_limit_follows_input_and_model() -> None:
 def test_results_come_back_in_the_callers_order(tiny_models: tuple[Path, Path]) -> None:
     source = ModelSource(str(tiny_models[0]), True, "test")
     tokenizer, model = load_seq2seq(source, "cpu")
-    translator = TransformersTranslator(tokenizer, model, target_lang="eng_Latn", beams=1,
-                                        token_budget=64)
+    translator = TransformersTranslator(
+        tokenizer, model, target_lang="eng_Latn", beams=1, token_budget=64
+    )
     texts = ["Satu.", "Dua ekor kucing tidur.", "Tiga ekor kucing tidur di atas tikar merah."]
     forward = translator.translate(texts, "zsm_Latn")
     backward = translator.translate(texts[::-1], "zsm_Latn")

@@ -1,0 +1,140 @@
+"""What the English target-vocabulary restriction does to output: `python -m eval.bench_vocab`.
+
+Translates NTREX segments with the CTranslate2 backend twice, over the full vocabulary and over
+the English one, and counts how many outputs change. With greedy decoding the restriction can
+only change a segment whose full-vocabulary output used a piece outside the English vocabulary:
+the scores of the pieces that remain are the same, so is their maximum. With beam search the
+log-probabilities are normalized over fewer pieces, so hypotheses can rank differently.
+
+    python -m eval.bench_vocab MODEL_DIR [--ntrex DIR] [--lines 100] [--beams 1 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from eval.bench_model import NTREX_LANGS, ntrex_file
+
+
+@dataclass
+class VocabEffect:
+    lang: str
+    beams: int
+    segments: int
+    identical: int  # same output with and without the restriction
+    english_only: int  # full-vocabulary output used English pieces only
+    english_only_identical: int  # ... and is unchanged by the restriction
+    restricted_outside: int  # restricted outputs with a piece outside the vocabulary (must be 0)
+    vocabulary: int  # pieces in the English vocabulary
+    full_vocabulary: int
+
+
+class CaptureHypotheses:
+    """Wraps a ctranslate2.Translator and keeps the pieces of every hypothesis it returns."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.hypotheses: dict[tuple[str, ...], list[str]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
+        results = self._model.translate_batch(source, **kwargs)
+        for tokens, result in zip(source, results, strict=True):
+            self.hypotheses[tuple(tokens)] = list(result.hypotheses[0])
+        return results
+
+
+def measure(model_dir: Path, lines: dict[str, list[str]], beams: int) -> list[VocabEffect]:
+    from tasks.models import ModelSource, _local_dir_revision
+    from tasks.translate_ct2 import CTranslate2Translator, load_ct2_translator
+    from tasks.vocab import english_token_ids
+
+    source = ModelSource(str(model_dir), True, _local_dir_revision(model_dir))
+    base = load_ct2_translator(
+        source, "cpu", target_lang="eng_Latn", beams=beams, token_budget=4096
+    )
+    tokenizer = base.tokenizer
+    allowed = set(tokenizer.convert_ids_to_tokens(english_token_ids(tokenizer, "eng_Latn")))
+    effects = []
+    for lang, texts in lines.items():
+        outputs = {}
+        for restrict in (False, True):
+            capture = CaptureHypotheses(base.model)
+            translator = CTranslate2Translator(
+                tokenizer,
+                capture,
+                target_lang="eng_Latn",
+                beams=beams,
+                token_budget=4096,
+                model_max=base.model_max,
+                restrict_vocab=restrict,
+                min_length=base.min_length,
+            )
+            translator.translate(texts, lang)
+            outputs[restrict] = capture.hypotheses
+        effect = VocabEffect(lang, beams, len(texts), 0, 0, 0, 0, len(allowed), len(tokenizer))
+        for key, full in outputs[False].items():
+            restricted = outputs[True][key]
+            effect.identical += full == restricted
+            effect.restricted_outside += not set(restricted) <= allowed
+            if set(full) <= allowed:
+                effect.english_only += 1
+                effect.english_only_identical += full == restricted
+        effects.append(effect)
+    return effects
+
+
+def ntrex_lines(ntrex_dir: Path, n_lines: int) -> dict[str, list[str]]:
+    lines = {}
+    for suffix, lang in NTREX_LANGS.items():
+        text = ntrex_file(ntrex_dir, suffix).read_text(encoding="utf-8")
+        lines[lang] = [line for line in text.splitlines() if line.strip()][:n_lines]
+    return lines
+
+
+def markdown(effects: list[VocabEffect]) -> str:
+    rows = [
+        "| language | beams | segments | unchanged | full output English-only "
+        "| of those unchanged | restricted output outside vocabulary |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in effects:
+        rows.append(
+            f"| {e.lang} | {e.beams} | {e.segments} | {e.identical} | {e.english_only} "
+            f"| {e.english_only_identical} | {e.restricted_outside} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from eval.bench import default_ntrex_dir
+
+    parser = argparse.ArgumentParser(prog="python -m eval.bench_vocab", description=__doc__)
+    parser.add_argument("model_dir", type=Path, help="NLLB model directory (e.g. a tiny model)")
+    parser.add_argument("--ntrex", type=Path, default=None)
+    parser.add_argument("--lines", type=int, default=100, help="NTREX lines per language")
+    parser.add_argument("--beams", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--json", type=Path, help="also write the counts here")
+    args = parser.parse_args(argv)
+    if "NEWSFLOW_CACHE_DIR" not in os.environ:  # keep test-model conversions out of ~/.cache
+        os.environ["NEWSFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsflow-vocab-")
+    lines = ntrex_lines(args.ntrex or default_ntrex_dir(), args.lines)
+    effects = [e for beams in args.beams for e in measure(args.model_dir, lines, beams)]
+    print(f"English vocabulary: {effects[0].vocabulary} of {effects[0].full_vocabulary} pieces")
+    print(markdown(effects))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(e) for e in effects], indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
