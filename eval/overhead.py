@@ -121,11 +121,14 @@ def main(argv: list[str] | None = None) -> None:
             beams=args.beams,
             batch_articles=args.batch_articles,
         )
+        load_before = os.getloadavg()[0]
         first = report("first run", run_once(config))
         result = {"articles": args.articles, "outside_ms_per_article": round(first, 2)}
         if not args.no_rerun:
             again = report("re-run (all cached)", run_once(config))
             result["rerun_outside_ms_per_article"] = round(again, 2)
+        # Other work on the machine slows everything down: say how busy it was.
+        result |= {"cpus": os.cpu_count(), "load_average": [load_before, os.getloadavg()[0]]}
         print(json.dumps(result))
     finally:
         if args.keep is None:

@@ -1,8 +1,9 @@
 """The newsflow flow: articles in, Parquet out. Orchestration only; the work is in `tasks/`.
 
-`translate_news` prepares the inputs (reusing cached articles), sends the batches that need
-models to a task runner, and writes the four datasets. The runner is chosen per run from the
-configuration: a single thread in this process (`thread`), or a Dask cluster through
+`translate_news` looks every input up in the result cache, prepares the others batch by batch,
+hands each batch to a task runner as soon as it is ready (so preparing the next batch overlaps
+with the model work on this one), and writes the four datasets. The runner is chosen per run
+from the configuration: a single thread in this process (`thread`), or a Dask cluster through
 prefect-dask (`dask`), in which case the model work runs as a subflow whose task runner is the
 cluster, so one deployment serves both.
 """
@@ -28,7 +29,7 @@ from tasks.cache import (
     result_key,
 )
 from tasks.checks import flag_counts, repair_stats
-from tasks.engines import EngineSpec, resolve_backend
+from tasks.engines import EngineSpec, resolve_backend, restrict_vocab_for
 from tasks.models import load_tokenizer, resolve_device, resolve_model
 from tasks.steps import (
     POSITION,
@@ -72,14 +73,16 @@ def package_versions() -> dict[str, str]:
 def resolve_engines(config: RunConfig) -> EngineSpec:
     """Check the models can be had and the device exists, before any work starts."""
     device = resolve_device(config.device)
+    backend = resolve_backend(config.backend, device)
     return EngineSpec(
         translator=resolve_model(config.model, "translation"),
         summarizer=resolve_model(config.summarizer, "summarization") if config.summarize else None,
         device=device,
-        backend=resolve_backend(config.backend, device),
+        backend=backend,
         target_lang=config.target_lang,
         beams=config.beams,
         token_budget=config.token_budget,
+        restrict_vocab=restrict_vocab_for(backend, config.restrict_vocab),
     )
 
 

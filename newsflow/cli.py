@@ -43,7 +43,7 @@ def build_config(options: dict[str, Any]) -> RunConfig:
 
 
 def fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    console.print(f"[red]error:[/red] {message}", soft_wrap=True)
     return typer.Exit(EXIT_CANNOT_RUN)
 
 
@@ -56,8 +56,9 @@ def print_summary(summary: dict[str, Any], output: Path) -> None:
     languages = ", ".join(f"{k} {v}" for k, v in sorted(summary["languages"].items()))
     table.add_row("languages", languages or "-")
     table.add_row("sentences", str(summary["n_segments"]))
-    table.add_row("time", f"{summary['wall_seconds']:.1f} s "
-                          f"({summary['model_seconds']:.1f} s in models)")
+    table.add_row(
+        "time", f"{summary['wall_seconds']:.1f} s ({summary['model_seconds']:.1f} s in models)"
+    )
     for flag, count in summary.get("flags", {}).items():
         table.add_row(f"flagged {flag}", str(count))
     if "n_repaired" in summary:
@@ -90,6 +91,9 @@ def run(
     backend: Annotated[str | None, typer.Option(help="auto, transformers or ctranslate2.")] = None,
     beams: Annotated[int | None, typer.Option(help="Beam size.")] = None,
     token_budget: Annotated[int | None, typer.Option(help="Source tokens per batch.")] = None,
+    restrict_vocab: Annotated[
+        bool | None, typer.Option(help="Decode over the English vocabulary only (ctranslate2).")
+    ] = None,
     summarize: Annotated[bool | None, typer.Option(help="Summarize articles.")] = None,
     text_column: Annotated[str | None, typer.Option(help="Text column of tables.")] = None,
     max_file_bytes: Annotated[int | None, typer.Option(help="Larger files fail.")] = None,

@@ -53,6 +53,10 @@ class RunConfig(BaseSettings):
     token_budget: int = Field(
         4096, ge=64, description="Padded source tokens per translation batch."
     )
+    restrict_vocab: bool = Field(
+        False,
+        description="Decode over the English target vocabulary only (ctranslate2 backend).",
+    )
     max_segment_tokens: int = Field(
         200, ge=16, description="Longer sentences are split before translation."
     )
@@ -85,7 +89,7 @@ class RunConfig(BaseSettings):
         Two runs with the same fingerprint produce the same text for the same article, so
         results can be reused across runs.
         """
-        keys = (
+        keys: tuple[str, ...] = (
             "model",
             "summarizer",
             "source_lang",
@@ -94,5 +98,7 @@ class RunConfig(BaseSettings):
             "max_segment_tokens",
             "summarize",
         )
+        if self.restrict_vocab:  # only when on, so that earlier fingerprints stay valid
+            keys += ("restrict_vocab",)
         payload = json.dumps({k: getattr(self, k) for k in keys}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

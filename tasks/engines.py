@@ -61,6 +61,18 @@ def get_summarizer(spec: EngineSpec) -> Summarizer | None:
     return Summarizer(tokenizer, model, token_budget=spec.token_budget)
 
 
+def restrict_vocab_for(backend: str, restrict_vocab: bool) -> bool:
+    """The vocabulary restriction lives in the converted CTranslate2 model: with the
+    transformers backend, asking for it is an error raised before any work starts."""
+    if restrict_vocab and backend != "ctranslate2":
+        from tasks.models import ModelUnavailableError
+
+        raise ModelUnavailableError(
+            "--restrict-vocab needs the ctranslate2 backend (this run uses transformers)"
+        )
+    return restrict_vocab
+
+
 def ctranslate2_usable(device: str) -> bool:
     """Whether CTranslate2 is installed and can run on `device`."""
     try:

@@ -19,9 +19,7 @@ FLAGS: dict[str, str] = {
     "language_mismatch": "the sentence's own language differs from the article's",
 }
 
-_DROPPED_LINE = pa.struct(
-    [("line_no", pa.int32()), ("text", pa.string()), ("reason", pa.string())]
-)
+_DROPPED_LINE = pa.struct([("line_no", pa.int32()), ("text", pa.string()), ("reason", pa.string())])
 
 
 def _schema(columns: list[tuple[str, pa.DataType, str]]) -> pa.Schema:

@@ -210,9 +210,14 @@ def prepare_batch(chunk: str, index: int, config: RunConfig, spec: EngineSpec) -
 
 @task(name="load-models", cache_policy=NONE)
 def load_models(spec: EngineSpec) -> None:
-    """Load this process's models ahead of the first batch (they stay loaded for every batch)."""
-    get_translator(spec)
-    get_summarizer(spec)
+    """Load this process's models ahead of the first batch (they stay loaded for every batch).
+
+    Only a head start: if loading fails here, the first batch loads them (and reports why)."""
+    try:
+        get_translator(spec)
+        get_summarizer(spec)
+    except Exception as error:
+        get_run_logger().warning(f"models will load with the first batch: {error!r}")
 
 
 @task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)

@@ -226,7 +226,10 @@ class TransformersTranslator:
                 max_new_tokens=limit,
             )
         self.model_seconds += time.perf_counter() - started
-        return [self._decode(seq.tolist(), len(ids), limit) for seq, ids in zip(sequences, rows)]
+        return [
+            self._decode(seq.tolist(), len(ids), limit)
+            for seq, ids in zip(sequences, rows, strict=True)
+        ]
 
     def _decode(self, sequence: list[int], src_tokens: int, limit: int) -> Translation:
         # sequence = [decoder start, target language, tokens..., eos, pad...]

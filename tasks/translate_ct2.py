@@ -58,6 +58,10 @@ def conversion_key(source: ModelSource, quantization: str, target_lang: str) -> 
 
     major = ctranslate2.__version__.split(".")[0]
     parts = [source.name, source.revision, quantization, target_lang, VOCAB_RULE_VERSION, major]
+    local = Path(source.name).expanduser()
+    if local.is_dir():  # a local revision hashes weight sizes only: add when they were written
+        weights = sorted(local.glob("*.safetensors")) + sorted(local.glob("*.bin"))
+        parts += [f"{w.name}:{w.stat().st_mtime_ns}" for w in weights]
     return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:16]
 
 

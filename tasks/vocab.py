@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-VOCAB_RULE_VERSION = 1
+VOCAB_RULE_VERSION = 2
 
 # Non-ASCII characters of the English side of NTREX-128 (newstest2019 source and its three
 # English references), most frequent first, plus the dashes, ellipsis and degree sign of
@@ -26,6 +26,9 @@ VOCAB_RULE_VERSION = 1
 ENGLISH_EXTRA_CHARS = "’‘£”“á€é½í–—…°"
 
 METASPACE = "▁"  # SentencePiece's word-boundary mark
+VMAP_SEPARATORS = (
+    " \t\n\r"  # what CTranslate2's vmap reader splits on (a piece with one is left out)
+)
 
 
 def english_characters(corpus: Iterable[str] = ()) -> set[str]:
@@ -67,7 +70,7 @@ def write_vmap(path: Path, tokenizer: Any, ids: Iterable[int]) -> int:
     pieces = [
         piece
         for piece in tokenizer.convert_ids_to_tokens(sorted(set(ids)))
-        if piece and not any(c.isspace() for c in piece)
+        if piece and not any(c in VMAP_SEPARATORS for c in piece)
     ]
     # An empty source key marks tokens that are always candidates.
     path.write_text("\t" + " ".join(pieces) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench import Settings, Tally, markdown, settings_from, parse_args, table_rows
+from eval.bench import Settings, Tally, markdown, parse_args, settings_from, table_rows
 from eval.bench_model import NTREX_LANGS, load_documents
 from eval.bench_worker import (
     CTRANSLATE2,

@@ -13,8 +13,15 @@ from newsflow.config import RunConfig
 from tasks.clean import clean_text
 from tasks.schema import SCHEMAS
 
-BOILERPLATE = ["Komen (0)", "মন্তব্য (0)", "تعليق (0)", "[বিজ্ঞাপন_২]", "[إعلان 2]",
-               "Muat turun aplikasi Sinar Harian", "Artikel Berkaitan"]
+BOILERPLATE = [
+    "Komen (0)",
+    "মন্তব্য (0)",
+    "تعليق (0)",
+    "[বিজ্ঞাপন_২]",
+    "[إعلان 2]",
+    "Muat turun aplikasi Sinar Harian",
+    "Artikel Berkaitan",
+]
 
 
 def run_flow(config: RunConfig) -> dict[str, Any]:
@@ -25,12 +32,19 @@ def run_flow(config: RunConfig) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sample_run(
-    tiny_models: tuple[Path, Path], prefect_server: None, samples_dir: Path,
+    tiny_models: tuple[Path, Path],
+    prefect_server: None,
+    samples_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, dict[str, Any]]:
     output = tmp_path_factory.mktemp("sample-run")
-    config = RunConfig(inputs=[samples_dir], output=output, model=str(tiny_models[0]),
-                       summarizer=str(tiny_models[1]), beams=2)
+    config = RunConfig(
+        inputs=[samples_dir],
+        output=output,
+        model=str(tiny_models[0]),
+        summarizer=str(tiny_models[1]),
+        beams=2,
+    )
     return output, run_flow(config)
 
 
@@ -40,8 +54,13 @@ def test_every_sample_article_is_translated_and_summarized(sample_run, samples_d
     assert len(articles) == len(list(samples_dir.glob("*.txt"))) == 5
     assert (articles["status"] == "ok").all()
     languages = {Path(s).name[:3]: lang for s, lang in articles["source_lang"].items()}
-    assert languages == {"000": "zsm_Latn", "001": "zsm_Latn", "002": "ben_Beng",
-                         "003": "arb_Arab", "004": "arb_Arab"}
+    assert languages == {
+        "000": "zsm_Latn",
+        "001": "zsm_Latn",
+        "002": "ben_Beng",
+        "003": "arb_Arab",
+        "004": "arb_Arab",
+    }
     assert articles["translation"].str.strip().str.len().gt(0).all()
     assert articles["summary"].str.strip().str.len().gt(0).all()
     assert summary["n_ok"] == 5 and summary["n_failed"] == 0
@@ -69,7 +88,8 @@ def test_cleaning_in_the_flow_is_the_cleaner(sample_run, samples_dir) -> None:
         raw = Path(article.source).read_text(encoding="utf-8")
         assert article.clean_text == clean_text(raw).text
         assert [d["reason"] for d in article.dropped_lines] == [
-            d.reason for d in clean_text(raw).dropped]
+            d.reason for d in clean_text(raw).dropped
+        ]
 
 
 def test_written_datasets_have_the_documented_schema(sample_run) -> None:
@@ -95,8 +115,13 @@ def test_bad_inputs_become_failed_rows_and_the_run_goes_on(
     (inputs / "latin1.txt").write_bytes("Berita caf\xe9".encode("latin-1"))
     (inputs / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (inputs / "boilerplate-only.txt").write_text("Komen (0)\nA\nA\n", encoding="utf-8")
-    config = RunConfig(inputs=[inputs], output=tmp_path / "out", model=str(tiny_models[0]),
-                       summarizer=str(tiny_models[1]), beams=1)
+    config = RunConfig(
+        inputs=[inputs],
+        output=tmp_path / "out",
+        model=str(tiny_models[0]),
+        summarizer=str(tiny_models[1]),
+        beams=1,
+    )
 
     summary = run_flow(config)
 
