@@ -111,6 +111,28 @@ def available_configs(device: str, wanted: tuple[str, ...]) -> tuple[list[str], 
     return configs, notes
 
 
+def build_in_subprocess(ntrex_dir: Path) -> Path:
+    """The benchmark model (built once, cached), in a process of its own: building it takes
+    several GB that this process, the parent of every configuration, should not keep."""
+    context = mp.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_build, args=(child, str(ntrex_dir)))
+    process.start()
+    child.close()
+    try:
+        path = Path(parent.recv())
+    except EOFError:  # it died before answering
+        path = Path()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"building the benchmark model failed (exit code {process.exitcode})")
+    return path
+
+
+def _build(conn: Any, ntrex_dir: str) -> None:
+    conn.send(str(build_model_dir(Path(ntrex_dir), log=log)))
+
+
 def convert_in_subprocess(model_dir: Path, device: str) -> None:
     """Convert the model for CTranslate2 once, in a process of its own (its memory is not
     any configuration's)."""
@@ -317,9 +339,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def settings_from(args: argparse.Namespace, device: str) -> Settings:
     gpu = device == "cuda"
     if args.quick:
-        documents, segments, tokens, rounds = (8, 0, 40, 1) if gpu else (1, 6, 24, 1)
+        documents, segments, tokens, rounds = (8, 0, 40, 1) if gpu else (1, 5, 16, 1)
     else:
-        documents, segments, tokens, rounds = (40, 0, 40, 1) if gpu else (3, 0, 40, 1)
+        documents, segments, tokens, rounds = (40, 0, 40, 1) if gpu else (2, 0, 32, 1)
     return Settings(
         device=device,
         documents=args.documents or documents,
@@ -348,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (ntrex_dir / "DOCUMENT_IDS.tsv").is_file():
         print(f"NTREX-128 not found at {ntrex_dir} (--ntrex, NEWSFLOW_SHARED_DIR)", file=sys.stderr)
         return 2
-    model_dir = args.model_dir or build_model_dir(ntrex_dir, log=log)
+    model_dir = args.model_dir or build_in_subprocess(ntrex_dir)
     chunks = chunks_of(settings, ntrex_dir)
     log(
         f"{device}: {', '.join(configs)}; beams {list(settings.beams)}; "

@@ -84,7 +84,22 @@ def peak_memory(device: str) -> int:
         if torch.cuda.is_initialized():
             return int(torch.cuda.max_memory_allocated())
         return gpu_memory_of_this_process()
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    return peak_rss()
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory.
+
+    /proc's VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent
+    across fork and exec, so a worker would report its parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def gpu_memory_of_this_process() -> int:

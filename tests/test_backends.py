@@ -365,3 +365,17 @@ def test_both_backends_give_the_same_segmentation_flags_and_schema(
     articles = [pd.read_parquet(out / "articles") for out in runs_by_backend.values()]
     for column in ("article_id", "status", "n_lines", "n_segments", "clean_text"):
         assert sorted(articles[0][column].astype(str)) == sorted(articles[1][column].astype(str))
+
+
+def test_vocabulary_restriction_is_checked_and_fingerprinted() -> None:
+    from tasks.engines import restrict_vocab_for
+
+    plain = RunConfig(model="m", summarizer="s")
+    assert RunConfig(model="m", summarizer="s", restrict_vocab=False).output_fingerprint() == (
+        plain.output_fingerprint()
+    )
+    restricted = RunConfig(model="m", summarizer="s", restrict_vocab=True)
+    assert restricted.output_fingerprint() != plain.output_fingerprint()
+    assert restrict_vocab_for("ctranslate2", True) is True
+    with pytest.raises(ModelUnavailableError, match="--restrict-vocab"):
+        restrict_vocab_for("transformers", True)
