@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +12,7 @@ from typer.testing import CliRunner
 from eval.compare import CompareError, compare, load_system, paired_test, write_comparison
 from eval.testset import read_lines
 from newsflow.cli import app
+from tests.sacrebleu_command import run_sacrebleu
 from tests.test_eval import fake_evaluation
 
 CELL = re.compile(r"(\d+\.\d) \((\d+\.\d) ± (\d+\.\d)\)")
@@ -22,25 +21,7 @@ P_VALUE = re.compile(r"\(p = (\d\.\d{4})\)")
 
 def sacrebleu_paired(ref: Path, a: Path, b: Path) -> dict[str, list[str]]:
     """The table `sacrebleu REF -i A B --paired-bs` prints: per metric, the cells and p-value."""
-    command = [
-        sys.executable,
-        "-m",
-        "sacrebleu",
-        str(ref),
-        "-i",
-        str(a),
-        str(b),
-        "-m",
-        "bleu",
-        "chrf",
-        "ter",
-        "--chrf-word-order",
-        "2",
-        "--paired-bs",
-        "-f",
-        "text",
-    ]
-    table = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    table = run_sacrebleu(ref, a, b, extra=("--paired-bs", "-f", "text"))
     lines = [line for line in table.splitlines() if "(" in line and "│" in line]
     cells = [CELL.findall(line) for line in lines if CELL.search(line)]
     p_values = P_VALUE.findall(next(line for line in lines if P_VALUE.search(line)))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,32 +32,14 @@ from tasks.score import (
     segment_stats,
 )
 from tasks.write import write_run
+from tests.sacrebleu_command import run_sacrebleu
 
 NTREX_LINES, NTREX_DOCUMENTS = 1997, 123
 
 
 def sacrebleu_cli(ref: Path, hyp: Path, *extra: str) -> dict[str, dict[str, Any]]:
     """What the `sacrebleu` command prints (JSON, 4 decimals), by metric name."""
-    command = [
-        sys.executable,
-        "-m",
-        "sacrebleu",
-        str(ref),
-        "-i",
-        str(hyp),
-        "-m",
-        "bleu",
-        "chrf",
-        "ter",
-        "--chrf-word-order",
-        "2",
-        "-w",
-        "4",
-        "-f",
-        "json",
-        *extra,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = run_sacrebleu(ref, hyp, extra=("-w", "4", "-f", "json", *extra))
     names = {"BLEU": "BLEU", "chrF2++": "chrF++", "TER": "TER"}
     return {names[entry["name"]]: entry for entry in json.loads(output)}
 

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tasks.score import align, find_reference, load_references, score_documents
+from tests.sacrebleu_command import run_sacrebleu
 
 
 def sacrebleu_cli(hyp: Path, ref: Path) -> dict[str, float]:
     """Scores as printed by the `sacrebleu` command (JSON output, default 1 decimal)."""
-    command = [
-        sys.executable,
-        "-m",
-        "sacrebleu",
-        str(ref),
-        "-i",
-        str(hyp),
-        "-m",
-        "bleu",
-        "chrf",
-        "ter",
-        "--chrf-word-order",
-        "2",
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = run_sacrebleu(ref, hyp)
     return {entry["name"]: float(entry["score"]) for entry in json.loads(output)}
 
 
