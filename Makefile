@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install demo test test-slow lint check
+.PHONY: install demo test test-slow test-ntrex lint check
 .DEFAULT_GOAL := demo
 
 $(BIN)/newsflow: pyproject.toml
@@ -20,11 +20,14 @@ install: $(BIN)/newsflow
 demo: install  ## translate the sample articles in data/ with the default models
 	$(BIN)/newsflow run data --output output
 
-test: install  ## the fast tests
-	$(BIN)/pytest -m "not slow" -q
+test: install  ## the fast tests (need nothing beside the repository)
+	$(BIN)/pytest -m "not slow and not ntrex" -q
 
 test-slow: install  ## real Prefect server + worker, Dask cluster, subprocess runs
-	$(BIN)/pytest -m slow -q
+	$(BIN)/pytest -m "slow and not ntrex" -q
+
+test-ntrex: install  ## measurements on the full NTREX-128 in ../shared (NEWSFLOW_SHARED_DIR)
+	$(BIN)/pytest -m ntrex -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -45,6 +45,14 @@ class System:
     run_ids: list[str]
     config: dict[str, Any]
     languages: dict[str, dict[tuple[str, str], Doc]] = field(default_factory=dict)
+    # Referenced documents that were not line-aligned with their reference, per language.
+    misaligned: dict[str, int] = field(default_factory=dict)
+
+    def missing(self, lang: str, side: str) -> str:
+        """Why this side has no document of `lang` to compare."""
+        if lang in self.misaligned:
+            return f"none of its {self.misaligned[lang]} documents in {side} is line-aligned"
+        return f"not in {side}"
 
 
 def _runs_of(path: Path) -> dict[str, str | None]:
@@ -78,10 +86,11 @@ def load_system(path: Path) -> System:
         refs = load_references(references)
         articles = pd.read_parquet(path / "articles" / f"{run_id}.parquet")
         for article, doc in aligned_documents(articles.to_dict("records"), refs, strict=True):
+            lang = label or str(article["source_lang"])
             if doc.alignment != "line":
+                system.misaligned[lang] = system.misaligned.get(lang, 0) + 1
                 continue
             key = (str(article["article_id"]), Path(str(article["source"])).name)
-            lang = label or str(article["source_lang"])
             system.languages.setdefault(lang, {})[key] = Doc(doc.hypotheses, doc.references)
     assert system is not None
     return system
@@ -129,6 +138,7 @@ class Comparison:
     b: System
     rows: list[CompareRow]
     notes: list[str]
+    uncompared: dict[str, str] = field(default_factory=dict)  # language -> why not
 
     def differences(self) -> dict[str, tuple[Any, Any]]:
         """Settings that differ between the two runs (what the comparison is about)."""
@@ -154,6 +164,18 @@ class Comparison:
                 "significant": "yes" if r.significant else "no",
             }
             for r in self.rows
+        ] + [
+            {
+                "language": lang,
+                "metric": "all",
+                "segments": 0,
+                "A": "-",
+                "B": "-",
+                "B - A": "-",
+                "p": "-",
+                "significant": f"not compared: {why}",
+            }
+            for lang, why in self.uncompared.items()
         ]
 
 
@@ -186,10 +208,15 @@ def compare(path_a: Path, path_b: Path) -> Comparison:
     a, b = load_system(path_a), load_system(path_b)
     rows: list[CompareRow] = []
     notes: list[str] = []
-    for lang in dict.fromkeys([*a.languages, *b.languages]):  # A's order, then B's others
+    uncompared: dict[str, str] = {}
+    # A's order, then B's others; languages with no line-aligned document too, never dropped.
+    languages = [*a.languages, *b.languages, *a.misaligned, *b.misaligned]
+    for lang in dict.fromkeys(languages):
         docs_a, docs_b = a.languages.get(lang, {}), b.languages.get(lang, {})
         if not docs_a or not docs_b:
-            notes.append(f"{lang}: only in {'A' if docs_a else 'B'}, not compared")
+            why = [a.missing(lang, "A")] if not docs_a else []
+            why += [b.missing(lang, "B")] if not docs_b else []
+            uncompared[lang] = "; ".join(why)
             continue
         shared = [k for k in docs_a if k in docs_b and docs_a[k].references == docs_b[k].references]
         left_out = len(set(docs_a) | set(docs_b)) - len(shared)
@@ -199,6 +226,7 @@ def compare(path_a: Path, path_b: Path) -> Comparison:
                 "reference (or not line-aligned in one), left out"
             )
         if not shared:
+            uncompared[lang] = "no document is in both runs with the same reference"
             continue
         hyps_a = [h for k in shared for h in docs_a[k].hypotheses]
         hyps_b = [h for k in shared for h in docs_b[k].hypotheses]
@@ -206,8 +234,12 @@ def compare(path_a: Path, path_b: Path) -> Comparison:
         for metric, (score_a, score_b, p_value) in paired_test(hyps_a, hyps_b, refs).items():
             rows.append(CompareRow(lang, metric, score_a, score_b, p_value, len(shared), len(refs)))
     if not rows:
-        raise CompareError(f"{path_a} and {path_b} have no scored documents in common")
-    return Comparison(a, b, rows, notes)
+        reasons = "; ".join(f"{lang}: {why}" for lang, why in uncompared.items())
+        raise CompareError(
+            f"{path_a} and {path_b} have no scored documents in common ({reasons or 'none'})"
+        )
+    notes += [f"{lang}: not compared: {why}" for lang, why in uncompared.items()]
+    return Comparison(a, b, rows, notes, uncompared)
 
 
 def render_markdown(comparison: Comparison) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.states import Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from newsflow.config import RunConfig
@@ -30,7 +31,8 @@ from tasks.cache import (
 )
 from tasks.checks import flag_counts, repair_stats
 from tasks.engines import EngineSpec, resolve_backend, restrict_vocab_for
-from tasks.models import load_tokenizer, resolve_device, resolve_model
+from tasks.models import ModelUnavailableError, load_tokenizer, resolve_device, resolve_model
+from tasks.progress import Heartbeat
 from tasks.steps import (
     POSITION,
     BatchOutcome,
@@ -270,7 +272,13 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
     logger = get_run_logger()
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    spec = resolve_engines(config)
+    try:
+        spec = resolve_engines(config)
+    except ModelUnavailableError as error:
+        # A returned state is the run's final state: a deployment's run fails with this one
+        # message, not a traceback (a direct call raises it as an exception).
+        logger.error(str(error))
+        return Failed(message=str(error))  # type: ignore[return-value]
     output = Path(config.output)
     for dead in clean_abandoned_runs(output):
         logger.warning(f"removed what run {dead} left behind (its process died)")
@@ -300,11 +308,14 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         run |= repair_stats(segments)
         for row in (*articles, *segments, *scores):
             row["run_id"] = run_id
-        write_run(
-            output,
-            run_id,
-            {"articles": articles, "segments": segments, "scores": scores, "runs": [run]},
-        )
+        with Heartbeat(
+            f"writing {len(articles)} articles and {len(segments)} sentences", logger.info
+        ):
+            write_run(
+                output,
+                run_id,
+                {"articles": articles, "segments": segments, "scores": scores, "runs": [run]},
+            )
     except BaseException:
         discard_unfinished(output, run_id)  # no dataset file of a run without its runs/ row
         raise

@@ -47,8 +47,10 @@ class RunConfig(BaseSettings):
         None, description="NLLB code of every input (e.g. zsm_Latn); skips detection."
     )
     target_lang: str = Field("eng_Latn", description="NLLB code of the output language.")
-    device: Device = "auto"
-    backend: Backend = "auto"
+    device: Device = Field("auto", description="auto: the GPU when torch sees one.")
+    backend: Backend = Field(
+        "auto", description="Translation engine (auto: CTranslate2 where it can run)."
+    )
     beams: int = Field(4, ge=1, le=16, description="Beam size for translation.")
     token_budget: int = Field(
         4096, ge=64, description="Padded source tokens per translation batch."
@@ -67,7 +69,9 @@ class RunConfig(BaseSettings):
     batch_articles: int = Field(
         256, ge=1, description="Articles per work batch (the unit of retries and of Dask)."
     )
-    task_runner: TaskRunnerName = "thread"
+    task_runner: TaskRunnerName = Field(
+        "thread", description="Where model work runs: this process, or a Dask cluster."
+    )
     dask_address: str | None = Field(None, description="tcp://... of an existing Dask cluster.")
     dask_workers: int = Field(2, ge=1, description="Worker processes of a local Dask cluster.")
 

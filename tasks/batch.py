@@ -37,9 +37,14 @@ _CLAUSE_END = re.compile(r"[,;:،؛、，；：](?!\d)|\s[–—]\s")
 
 
 def translate_segments(
-    segments: list[Row], translator: Translator, progress: ProgressCallback | None = None
+    segments: list[Row],
+    translator: Translator,
+    progress: ProgressCallback | None = None,
+    repair_progress: ProgressCallback | None = None,
 ) -> None:
-    """Fill translation, check and repair columns of every segment row, in place."""
+    """Fill translation, check and repair columns of every segment row, in place.
+
+    `progress` hears (sentences translated, total); `repair_progress` the same of the repairs."""
     by_lang: dict[str, list[Row]] = defaultdict(list)
     for segment in segments:
         segment.setdefault("flag_language_mismatch", False)
@@ -55,21 +60,34 @@ def translate_segments(
             }
             segment |= {f"flag_{name}": False for name in OUTPUT_CHECKS}
             segment["first_flags"] = flags_of(segment)
-    total = sum(len(group) for group in by_lang.values())
-    done_before = 0
-    for lang in sorted(by_lang):
-        group = by_lang[lang]
+    texts = {lang: [s["source_text"] for s in group] for lang, group in by_lang.items()}
+    for lang, results in translate_by_language(texts, translator, progress).items():
+        for segment, result in zip(by_lang[lang], results, strict=True):
+            apply_translation(segment, result)
+            segment["first_flags"] = flags_of(segment)
+    repair_segments([s for s in segments if needs_repair(s)], translator, repair_progress)
 
-        def report(done: int, _: int, offset: int = done_before) -> None:
+
+def translate_by_language(
+    texts: dict[str, list[str]],
+    translator: Translator,
+    progress: ProgressCallback | None = None,
+    *,
+    repair: bool = False,
+) -> dict[str, list[Translation]]:
+    """One translator call per source language; `progress` hears the count over all of them."""
+    total = sum(len(group) for group in texts.values())
+    results: dict[str, list[Translation]] = {}
+    for lang in sorted(texts):
+        offset = sum(len(r) for r in results.values())
+
+        def report(done: int, _: int, offset: int = offset) -> None:
             if progress is not None:
                 progress(offset + done, total)
 
-        results = translator.translate([s["source_text"] for s in group], lang, report)
-        for segment, result in zip(group, results, strict=True):
-            apply_translation(segment, result)
-            segment["first_flags"] = flags_of(segment)
-        done_before += len(group)
-    repair_segments([s for s in segments if needs_repair(s)], translator)
+        report(0, total)  # the stage's size is known before its first batch ends
+        results[lang] = translator.translate(texts[lang], lang, report, repair=repair)
+    return results
 
 
 def flags_of(segment: Row) -> list[str]:
@@ -142,7 +160,9 @@ def _joined(results: list[Translation]) -> Translation:
     )
 
 
-def repair_segments(flagged: list[Row], translator: Translator) -> None:
+def repair_segments(
+    flagged: list[Row], translator: Translator, progress: ProgressCallback | None = None
+) -> None:
     """Decode `flagged` segments again (one batched call per language), keep the better output.
 
     The second output replaces the first unless it raises more flags than the first did.
@@ -150,11 +170,14 @@ def repair_segments(flagged: list[Row], translator: Translator) -> None:
     by_lang: dict[str, list[_Plan]] = defaultdict(list)
     for segment in flagged:
         by_lang[segment["source_lang"]].append(_plan(segment))
-    for lang in sorted(by_lang):
-        plans = by_lang[lang]
-        texts = [piece for plan in plans for piece in plan.pieces]
-        results = iter(translator.translate(texts, lang, repair=True))
-        for plan in plans:
+    texts = {
+        lang: [piece for plan in plans for piece in plan.pieces] for lang, plans in by_lang.items()
+    }
+    for lang, translations in translate_by_language(
+        texts, translator, progress, repair=True
+    ).items():
+        results = iter(translations)
+        for plan in by_lang[lang]:
             repaired = _joined([next(results) for _ in plan.pieces])
             if plan.strategy == CLAUSE_SPLIT:  # the sentence's own tokens, not the halves'
                 repaired = Translation(
@@ -204,11 +227,14 @@ def assemble_articles(articles: list[Row], segments: list[Row]) -> None:
 
 
 def summarize_articles(
-    articles: list[Row], summarizer: Summarizer, log: Callable[[str], None] | None = None
+    articles: list[Row],
+    summarizer: Summarizer,
+    log: Callable[[str], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Add a summary to every ok article, in place."""
     todo = [a for a in articles if a["status"] == "ok" and a.get("translation")]
-    summaries = summarizer.summarize([a["translation"] for a in todo])
+    summaries = summarizer.summarize([a["translation"] for a in todo], progress)
     for article, summary in zip(todo, summaries, strict=True):
         article["summary"] = summary.text
         article["summary_chunks"] = summary.chunks

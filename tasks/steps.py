@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from tasks.engines import EngineSpec, get_summarizer, get_translator
 from tasks.ingest import RawArticle, ingest
 from tasks.models import load_tokenizer
 from tasks.prepare import prepare_article
+from tasks.progress import Heartbeat, ProgressLog
 from tasks.score import aligned_documents, load_references, score_documents
 
 Row = dict[str, Any]
@@ -92,23 +92,6 @@ def write_rows(rows: list[Row], path: Path) -> str:
 
 def device_tag(device: str) -> str:
     return DEVICE_TAGS.get(device, device)
-
-
-class ProgressLog:
-    """Logs 'done/total' at most every few seconds, with the rate."""
-
-    def __init__(self, what: str, every_seconds: float = 5.0) -> None:
-        self.what = what
-        self.every = every_seconds
-        self.started = self.last = time.perf_counter()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if done < total and now - self.last < self.every:
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        get_run_logger().info(f"{self.what}: {done}/{total} ({rate:.1f}/s)")
 
 
 def _reuse(cache: ResultCache, hits: list[tuple[int, RawArticle]]) -> tuple[list[Row], list[Row]]:
@@ -181,21 +164,25 @@ def prepare_batch(chunk: str, index: int, config: RunConfig, spec: EngineSpec) -
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     articles, segments, failed = [], [], []
-    for row in read_rows(chunk):
-        position = row.pop(POSITION)
-        article, rows = prepare_article(
-            RawArticle(**row),
-            source_lang=config.source_lang,
-            target_lang=config.target_lang,
-            count_tokens=count_tokens,
-            max_segment_tokens=config.max_segment_tokens,
-        )
-        article |= {"cached": False, POSITION: position}
-        if article["status"] == "ok":
-            articles.append(article)
-            segments.extend(rows)
-        else:
-            failed.append(article)
+    inputs = read_rows(chunk)
+    label = f"batch {index + 1}: articles prepared (clean, detect, segment)"
+    with ProgressLog(label, get_run_logger().info, len(inputs)) as progress:
+        for done, row in enumerate(inputs, start=1):
+            position = row.pop(POSITION)
+            article, rows = prepare_article(
+                RawArticle(**row),
+                source_lang=config.source_lang,
+                target_lang=config.target_lang,
+                count_tokens=count_tokens,
+                max_segment_tokens=config.max_segment_tokens,
+            )
+            article |= {"cached": False, POSITION: position}
+            if article["status"] == "ok":
+                articles.append(article)
+                segments.extend(rows)
+            else:
+                failed.append(article)
+            progress(done)
     root = Path(chunk).parent
     batch = None
     if articles:
@@ -213,11 +200,13 @@ def load_models(spec: EngineSpec) -> None:
     """Load this process's models ahead of the first batch (they stay loaded for every batch).
 
     Only a head start: if loading fails here, the first batch loads them (and reports why)."""
+    logger = get_run_logger()
     try:
-        get_translator(spec)
-        get_summarizer(spec)
+        with Heartbeat(f"loading the models ({spec.backend} on {spec.device})", logger.info):
+            get_translator(spec)
+            get_summarizer(spec)
     except Exception as error:
-        get_run_logger().warning(f"models will load with the first batch: {error!r}")
+        logger.warning(f"models will load with the first batch: {error!r}")
 
 
 @task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)
@@ -229,11 +218,17 @@ def process_batch(
     translator = get_translator(spec)
     summarizer = get_summarizer(spec)
     before = translator.model_seconds + (summarizer.model_seconds if summarizer else 0.0)
-    label = f"batch {batch.index + 1}/{n_batches}: sentences translated"
-    translate_segments(segments, translator, ProgressLog(label))
+    log = get_run_logger().info
+    label = f"batch {batch.index + 1}/{n_batches}"
+    with (
+        ProgressLog(f"{label}: sentences translated", log) as translated,
+        ProgressLog(f"{label}: flagged sentences repaired", log) as repaired,
+    ):
+        translate_segments(segments, translator, translated, repaired)
     assemble_articles(articles, segments)
     if summarizer is not None:
-        summarize_articles(articles, summarizer, get_run_logger().info)
+        with ProgressLog(f"{label}: summary chunks written", log) as summarized:
+            summarize_articles(articles, summarizer, log, summarized)
     after = translator.model_seconds + (summarizer.model_seconds if summarizer else 0.0)
     staging = Path(batch.articles).parent
     done = BatchFiles(
@@ -276,5 +271,5 @@ def score_articles(article_files: list[str], references: str, alignment: str = "
         for path in article_files
         for _, doc in aligned_documents(read_rows(path), refs, strict=strict)
     ]
-    get_run_logger().info(f"scoring {len(docs)} articles that have references")
-    return [asdict(row) for row in score_documents(docs)]
+    with ProgressLog("scoring articles that have references", get_run_logger().info, len(docs)):
+        return [asdict(row) for row in score_documents(docs)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.segment import segment_paragraph
-from tasks.translate import plan_batches
+from tasks.translate import ProgressCallback, plan_batches
 
 MAX_LEVELS = 6  # each level shrinks the text by the summarizer's ratio; 6 covers books
 
@@ -64,8 +64,12 @@ class Summarizer:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def summarize(self, texts: Sequence[str]) -> list[Summary]:
-        """One summary per text; the work of all texts is batched together at each level."""
+    def summarize(
+        self, texts: Sequence[str], progress: ProgressCallback | None = None
+    ) -> list[Summary]:
+        """One summary per text; the work of all texts is batched together at each level.
+
+        `progress` hears (chunks done, chunks total) of the level being summarized."""
         current = list(texts)
         input_tokens = [self.count_tokens(t) for t in texts]
         first_chunks = [0] * len(texts)
@@ -79,7 +83,7 @@ class Summarizer:
                 for i in pending
             }
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
-            outputs = self._generate([chunk for _, chunk in flat])
+            outputs = self._generate([chunk for _, chunk in flat], progress)
             joined: dict[int, list[str]] = {i: [] for i in pending}
             for (i, _), summary in zip(flat, outputs, strict=True):
                 joined[i].append(summary)
@@ -94,11 +98,14 @@ class Summarizer:
             for i in range(len(texts))
         ]
 
-    def _generate(self, texts: list[str]) -> list[str]:
+    def _generate(self, texts: list[str], progress: ProgressCallback | None = None) -> list[str]:
         import torch
 
         encoded = [self.tokenizer(t)["input_ids"] for t in texts]
         results: list[str] = [""] * len(texts)
+        done = 0
+        if progress is not None:
+            progress(done, len(texts))
         for batch in plan_batches([len(ids) for ids in encoded], self.token_budget):
             padded = self.tokenizer.pad(
                 {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
@@ -114,4 +121,7 @@ class Summarizer:
             decoded = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
             for index, text in zip(batch, decoded, strict=True):
                 results[index] = text.strip()
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(texts))
         return results

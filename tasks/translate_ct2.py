@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tasks.models import ModelSource, load_tokenizer
+from tasks.models import ModelSource, load_tokenizer, quiet_transformers
 from tasks.translate import (
     DecodeSettings,
     ProgressCallback,
@@ -91,6 +91,7 @@ def convert(
     try:
         from transformers import AutoConfig
 
+        quiet_transformers()
         out = tmp / "model"
         checkpoint = source_directory(source)
         converter = TransformersConverter(checkpoint, load_as_float16=quantization != "int8")

@@ -1,4 +1,4 @@
-"""Shared test fixtures: where ../shared lives, the tiny models, and one Prefect server."""
+"""Shared test fixtures: the NTREX-128 data, the tiny models, and one Prefect server."""
 
 from __future__ import annotations
 
@@ -18,18 +18,29 @@ os.environ["NEWSFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsflow-cache-")
 
 import pytest
 
+from tests.ntrex_slice import SLICE_DIR as NTREX_SLICE_DIR
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("NEWSFLOW_SHARED_DIR", REPO_ROOT.parent / "shared"))
-NTREX_DIR = SHARED_DIR / "data" / "ntrex128"
+FULL_NTREX_DIR = SHARED_DIR / "data" / "ntrex128"
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
 
 
 @pytest.fixture(scope="session")
 def ntrex_dir() -> Path:
-    """NTREX-128 from ../shared; tests that need it skip cleanly where it is absent."""
-    if not (NTREX_DIR / "DOCUMENT_IDS.tsv").is_file():
-        pytest.skip(f"NTREX-128 not found at {NTREX_DIR}")
-    return NTREX_DIR
+    """The NTREX-128 slice the repository carries (tests/data/ntrex128): always there."""
+    return NTREX_SLICE_DIR
+
+
+@pytest.fixture(scope="session")
+def full_ntrex_dir() -> Path:
+    """All of NTREX-128, from ../shared, for the tests marked `ntrex` (`make test-ntrex`)."""
+    if not (FULL_NTREX_DIR / "DOCUMENT_IDS.tsv").is_file():
+        pytest.fail(
+            f"the full NTREX-128 is not at {FULL_NTREX_DIR}: set NEWSFLOW_SHARED_DIR to the "
+            "folder holding data/ntrex128, or leave the `ntrex` tests out (-m 'not ntrex')"
+        )
+    return FULL_NTREX_DIR
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +49,7 @@ def samples_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory, ntrex_dir: Path) -> tuple[Path, Path]:
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(nllb dir, summarizer dir): tiny models of the real architectures, built once."""
     from tests.models import build_tiny_models
 
@@ -52,3 +63,16 @@ def prefect_server() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With NEWSFLOW_NO_SKIPS=1 (as .ci/run sets it), a skipped test fails the run: every
+    fast test must run on a fresh clone, with nothing beside the repository."""
+    if os.environ.get("NEWSFLOW_NO_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        names = ", ".join(report.nodeid for report in skipped[:10])
+        print(f"\nNEWSFLOW_NO_SKIPS: {len(skipped)} test(s) skipped: {names}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -2,8 +2,9 @@
 
 ``python -m tests.models DIR`` writes ``DIR/nllb`` and ``DIR/summarizer``, each loadable the way
 users load the real models (``AutoTokenizer`` / ``AutoModelForSeq2SeqLM.from_pretrained``). The
-hub is unreachable here, so the tokenizers are trained on NTREX-128 text from ../shared and the
-weights are random but seeded: the same recipe always gives the same files.
+hub is unreachable here, so the tokenizers are trained on the NTREX-128 slice that the repository
+carries (tests/data/ntrex128) and the weights are random but seeded: the same recipe always gives
+the same files, with or without the full NTREX beside the project.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import shutil
 import sys
 import tempfile
@@ -36,10 +36,12 @@ from transformers import (
 from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 from transformers.utils import logging as hf_logging
 
+from tests.ntrex_slice import SLICE_DIR as NTREX_SLICE_DIR
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Bump when the recipe changes, so that cached builds (same DIR) are rebuilt, not reused.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 STAMP_FILE = "tiny_model.json"
 REQUIRED_FILES = (
     "config.json",
@@ -54,13 +56,15 @@ REQUIRED_FILES = (
 BOS_ID, PAD_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>"]
 
-# NTREX files (newstest2019-ref.<name>.txt) and how many lines of each train the NLLB vocabulary.
-# Lines 1000+ stay unseen, for checks. No CJK: thousands of rare characters would crowd the
-# alphabet, and trimming it with ``limit_alphabet`` makes training non-deterministic.
-NLLB_FOCUS_LINES = {"eng-US": 1000, "msa": 500, "ind": 500, "ben": 500, "arb": 500}
+# NTREX files (newstest2019-ref.<name>.txt) and how many lines of each train the NLLB vocabulary
+# (the summarizer's trains on the same English lines). Lines 120+ stay unseen, for checks. No
+# CJK: thousands of rare characters would crowd the alphabet, and trimming it with
+# ``limit_alphabet`` makes training non-deterministic.
+NLLB_TRAIN_LINES = 120
+NLLB_FOCUS_LINES = dict.fromkeys(["eng-US", "msa", "ind", "ben", "arb"], NLLB_TRAIN_LINES)
 NLLB_OTHER_LANGS = ["hin", "rus", "fra", "deu", "spa", "por", "tur", "vie", "swa", "ukr", "fas"]
 NLLB_OTHER_LANGS += ["urd", "tam"]
-NLLB_OTHER_LINES = 150
+NLLB_OTHER_LINES = 100
 NLLB_BPE_VOCAB = 7800  # + 202 language codes + <mask> = 8003 tokens
 SUMMARIZER_BPE_VOCAB = 3000
 SUMMARIZER_MAX_LENGTH = 256  # small, so tests exercise chunking (distilbart-cnn: 1024)
@@ -81,22 +85,12 @@ SUMMARIZER_SEED = 0
 SUMMARIZER_EOS_BOOST = 2.5
 
 
-def shared_dir() -> Path:
-    """../shared, as tests/conftest.py resolves it (override with NEWSFLOW_SHARED_DIR)."""
-    return Path(os.environ.get("NEWSFLOW_SHARED_DIR", REPO_ROOT.parent / "shared"))
-
-
 def ntrex_dir() -> Path:
-    path = shared_dir() / "data" / "ntrex128"
-    if not (path / "newstest2019-ref.eng-US.txt").is_file():
-        raise FileNotFoundError(
-            f"NTREX-128 not found at {path}: the tiny models train their tokenizers on it. "
-            "Set NEWSFLOW_SHARED_DIR to the folder holding data/ntrex128."
-        )
-    return path
+    """The NTREX-128 slice in the repository (see tests/ntrex_slice.py)."""
+    return NTREX_SLICE_DIR
 
 
-def ntrex_lines(ntrex: Path, name: str, start: int, stop: int) -> list[str]:
+def ntrex_lines(ntrex: Path, name: str, start: int, stop: int | None) -> list[str]:
     text = (ntrex / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8")
     return text.splitlines()[start:stop]
 
@@ -280,7 +274,7 @@ def build_nllb(tokenizer: NllbTokenizer, seed: int = NLLB_SEED) -> M2M100ForCond
 
 def train_summarizer_tokenizer(ntrex: Path | None = None) -> BartTokenizer:
     """A byte-level BPE BartTokenizer (RobertaTokenizer in transformers 5) on English NTREX."""
-    lines = ntrex_lines(ntrex or ntrex_dir(), "eng-US", 0, 1500)
+    lines = ntrex_lines(ntrex or ntrex_dir(), "eng-US", 0, NLLB_TRAIN_LINES)
     byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False)
     vocab, merges = train_bpe(
         lines, SUMMARIZER_BPE_VOCAB, byte_level, pre_tokenizers.ByteLevel.alphabet()
@@ -404,7 +398,7 @@ def measure_nllb_lengths(
     pairs: list[tuple[int, int | None]] = []
     for name, code in (("msa", "zsm_Latn"), ("ben", "ben_Beng"), ("arb", "arb_Arab")):
         tokenizer.src_lang = code
-        for sentence in ntrex_lines(ntrex_dir(), name, 1000, 1000 + per_lang):
+        for sentence in ntrex_lines(ntrex_dir(), name, NLLB_TRAIN_LINES, None)[:per_lang]:
             inputs = tokenizer(sentence, return_tensors="pt")
             source = inputs.input_ids.shape[1]
             limit = 2 * source + 10

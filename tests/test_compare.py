@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -151,3 +152,36 @@ def test_compare_command_on_two_beam_settings(
     )
     for metric, (_, _, p_value) in printed.items():
         assert f"{p_values[metric]:.4f}" == p_value
+
+
+def test_a_language_without_aligned_documents_gets_a_row_saying_why(
+    ntrex_dir: Path, tmp_path: Path
+) -> None:
+    fake_evaluation(ntrex_dir, tmp_path / "a", "eng-GB", beams=4)
+    fake_evaluation(ntrex_dir, tmp_path / "b", "eng-IN", beams=1)
+    # Every Bengali translation of B gets one line too many: none is line-aligned any more.
+    ben_run = json.loads((tmp_path / "b" / "eval.json").read_text("utf-8"))["runs"]["ben"]
+    path = tmp_path / "b" / "articles" / f"{ben_run}.parquet"
+    articles = pd.read_parquet(path)
+    articles["translation"] = articles["translation"] + "\nan extra line"
+    articles.to_parquet(path)
+
+    comparison = compare(tmp_path / "a", tmp_path / "b")
+
+    assert {r.language for r in comparison.rows} == {"msa"}
+    assert comparison.uncompared == {"ben": "none of its 6 documents in B is line-aligned"}
+    ben = [row for row in comparison.table() if row["language"] == "ben"]
+    assert ben == [
+        {
+            "language": "ben",
+            "metric": "all",
+            "segments": 0,
+            "A": "-",
+            "B": "-",
+            "B - A": "-",
+            "p": "-",
+            "significant": "not compared: none of its 6 documents in B is line-aligned",
+        }
+    ]
+    report = write_comparison(comparison, tmp_path / "c")
+    assert "| ben | all | 0 |" in report.markdown

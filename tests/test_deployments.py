@@ -172,6 +172,24 @@ def test_deploy_from_prefect_yaml_and_run_the_manual_deployment_on_a_worker(
             state = wait_for("the flow run", final_state, 600, worker_log)
             assert state == "COMPLETED", worker_log.read_text(errors="replace")[-6000:]
 
+            # A model that is not there: the run fails with one message, not a traceback.
+            missing = tmp_path / "no-such-model"
+            created = prefect(
+                env, "deployment", "run", "newsflow/manual", "--params",
+                json.dumps({"config": config | {"model": str(missing)}}),
+            )  # fmt: skip
+            match = re.search(r"UUID: ([0-9a-f-]{36})", created)
+            assert match, created
+            flow_run_id = match.group(1)
+            assert wait_for("the failing flow run", final_state, 600, worker_log) == "FAILED"
+            failed = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=30).json()["state"]
+            assert failed["message"] == (
+                f"The translation model directory '{missing}' does not exist. Fix: check the "
+                "path given with --model (or NEWSFLOW_MODEL), or give a Hugging Face hub id "
+                "(owner/name)."
+            )
+            assert "Traceback" not in worker_log.read_text(errors="replace")
+
     articles = pd.read_parquet(output / "articles")
     assert len(articles) == N_ARTICLES and (articles["status"] == "ok").all()
     assert articles["translation"].str.len().gt(0).all()

@@ -58,8 +58,10 @@ def _documents(ntrex_dir: Path, code: str) -> list[list[str]]:
 # --- NTREX lines and documents -----------------------------------------------------------------
 
 
+@pytest.mark.ntrex  # accuracy is measured on the whole of NTREX-128
 @pytest.mark.parametrize("ntrex_code", LINE_LANGUAGES)
-def test_line_accuracy(ntrex_dir: Path, ntrex_code: str) -> None:
+def test_line_accuracy(full_ntrex_dir: Path, ntrex_code: str) -> None:
+    ntrex_dir = full_ntrex_dir
     expected = ntrex_to_nllb(ntrex_code)
     sample = _spread_sample(_lines(ntrex_dir, ntrex_code), LINES_PER_LANGUAGE)
     codes = [detect_language(line).code for line in sample]
@@ -69,8 +71,10 @@ def test_line_accuracy(ntrex_dir: Path, ntrex_code: str) -> None:
     assert accuracy >= minimum, f"{ntrex_code}: {accuracy:.2f}, also said {wrong}"
 
 
+@pytest.mark.ntrex
 @pytest.mark.parametrize("ntrex_code", DOCUMENT_LANGUAGES)
-def test_every_document_is_right(ntrex_dir: Path, ntrex_code: str) -> None:
+def test_every_document_is_right(full_ntrex_dir: Path, ntrex_code: str) -> None:
+    ntrex_dir = full_ntrex_dir
     expected = ntrex_to_nllb(ntrex_code)
     documents = _documents(ntrex_dir, ntrex_code)
     wrong = [

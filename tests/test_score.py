@@ -46,7 +46,7 @@ def test_corpus_scores_equal_the_sacrebleu_command(ntrex_dir: Path, tmp_path: Pa
     }
     assert corpus["BLEU"].signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a")
     assert "nw:2" in corpus["chrF++"].signature
-    assert corpus["BLEU"].n_segments == 300 and corpus["BLEU"].alignment == "line"
+    assert corpus["BLEU"].n_segments == len(hyps) and corpus["BLEU"].alignment == "line"
 
 
 def test_levels_and_alignment() -> None:
