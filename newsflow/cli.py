@@ -7,11 +7,15 @@ failed (each has a row with its reason), 2 the run could not start or crashed.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -20,6 +24,9 @@ from rich.table import Table
 
 from newsflow.config import RunConfig
 from newsflow.options import config_values, own_option, with_config_options
+from tasks.progress import Heartbeat
+
+T = TypeVar("T")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
 console = Console(stderr=True)
@@ -36,6 +43,36 @@ def prepare_prefect_environment() -> None:
     # No usage reports: offline, the temporary server's attempt logs an ERROR on every run.
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def say(text: str) -> None:
+    """A progress line of the command itself, in the form of Prefect's log lines."""
+    now = datetime.now().strftime("%H:%M:%S.%f")[:-3]
+    console.print(f"{now} | INFO    | newsflow - {text}", markup=False, highlight=False)
+
+
+class _FirstRecord(logging.Handler):
+    def __init__(self, seen: threading.Event) -> None:
+        super().__init__()
+        self.seen = seen
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.set()
+
+
+def until_the_flow_logs(start_flow: Callable[[], T]) -> T:
+    """Run a flow, saying that Prefect is starting until the flow logs its first line: its
+    temporary server can take 20 s to start, and the flow's own progress follows."""
+    seen = threading.Event()
+    handler = _FirstRecord(seen)
+    flow_logger = logging.getLogger("prefect.flow_runs")
+    flow_logger.addHandler(handler)
+    server = "the temporary local server" if not os.environ.get("PREFECT_API_URL") else "the API"
+    try:
+        with Heartbeat(f"starting the flow on Prefect ({server})", say, until=seen):
+            return start_flow()
+    finally:
+        flow_logger.removeHandler(handler)
 
 
 def build_config(options: dict[str, Any]) -> RunConfig:
@@ -112,13 +149,14 @@ def run(inputs: list[Path], **options: Any) -> None:
     try:
         from flows.pipeline import resolve_engines
 
-        resolve_engines(config)  # fail fast, before Prefect and before any work
+        with Heartbeat("checking the models and the device", say):
+            resolve_engines(config)  # fail fast, before Prefect and before any work
     except ModelUnavailableError as error:
         raise fail(str(error)) from None
     from flows.pipeline import translate_news
 
     try:
-        summary = translate_news(config)
+        summary = until_the_flow_logs(lambda: translate_news(config))
     except Exception as error:
         raise fail(f"the run failed: {type(error).__name__}: {error}") from None
     print_summary(summary, config.output)
@@ -154,13 +192,14 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
     try:
         from flows.pipeline import resolve_engines
 
-        resolve_engines(config)
+        with Heartbeat("checking the models and the device", say):
+            resolve_engines(config)
     except ModelUnavailableError as error:
         raise fail(str(error)) from None
     from flows.evaluate import evaluate
 
     try:
-        result = evaluate(test_set, config)
+        result = until_the_flow_logs(lambda: evaluate(test_set, config))
     except Exception as error:
         raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
     print_rows(f"{test_set.name}: score (μ ± 95% CI) per language", result["rows"])
@@ -268,7 +307,7 @@ def compare_command(
     from flows.evaluate import compare_runs
 
     try:
-        result = compare_runs(run_a, run_b, output)
+        result = until_the_flow_logs(lambda: compare_runs(run_a, run_b, output))
     except Exception as error:
         raise fail(f"the comparison failed: {type(error).__name__}: {error}") from None
     print_rows(f"A: {run_a}  vs  B: {run_b}  (paired bootstrap)", result["rows"])

@@ -31,13 +31,19 @@ def format_duration(seconds: float) -> str:
 
 
 class Heartbeat:
-    """'what: working for T' every `every` seconds while the `with` block runs, then 'done'."""
+    """'what', then 'what: working for T' every `every` seconds while the `with` block runs,
+    then 'what: done in T'."""
 
     def __init__(
-        self, what: str, log: Callable[[str], None], every: float = PROGRESS_EVERY_SECONDS
+        self,
+        what: str,
+        log: Callable[[str], None],
+        every: float = PROGRESS_EVERY_SECONDS,
+        until: threading.Event | None = None,
     ) -> None:
         self.what, self.log, self.every = what, log, every
         self.started = self.last_line = time.perf_counter()
+        self.until = until  # set by someone else when the work has its own lines from then on
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -60,11 +66,17 @@ class Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every / 5):
+            if self.until is not None and self.until.is_set():
+                return
             with self._lock:
                 if self.begun() and time.perf_counter() - self.last_line >= self.every:
                     self.emit()
 
+    def announce(self) -> None:
+        self.log(self.what)
+
     def __enter__(self) -> Heartbeat:
+        self.announce()
         self._thread = threading.Thread(target=self._beat, name="progress", daemon=True)
         self._thread.start()
         return self
@@ -79,7 +91,7 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join()
         final = self.final_line()
-        if kind is None and final is not None:
+        if kind is None and final is not None and not (self.until and self.until.is_set()):
             self.log(final)
 
 
@@ -102,6 +114,8 @@ class ProgressLog(Heartbeat):
 
     def __call__(self, done: int, total: int | None = None) -> None:
         with self._lock:
+            if total and not self.total:  # the stage begins now: rate and time from here
+                self.started = self.last_line = time.perf_counter()
             self.done = done
             if total is not None:
                 self.total = total
@@ -109,7 +123,9 @@ class ProgressLog(Heartbeat):
                 self.emit()
 
     def begun(self) -> bool:
-        return self.total > 0  # no "0/0" lines before the stage knows its size
+        # Lines only while the stage runs: none before it knows its size, none once it is done
+        # (other stages of the same `with` block may still be running).
+        return 0 < self.total and self.done < self.total
 
     def line(self) -> str:
         seconds = time.perf_counter() - self.started
@@ -122,6 +138,9 @@ class ProgressLog(Heartbeat):
         elif self.done == 0:
             text += f", working for {self.elapsed()}"
         return text
+
+    def announce(self) -> None:
+        pass  # its first count says it began
 
     def final_line(self) -> str | None:
         if not self.total:

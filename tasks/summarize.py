@@ -50,6 +50,13 @@ def chunk_lines(lines: Sequence[str], count_tokens: Callable[[str], int], limit:
     return chunks
 
 
+def _offset(progress: ProgressCallback | None, before: int) -> ProgressCallback | None:
+    """`progress` of one level, counted after the `before` chunks of the earlier levels."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(before + done, before + total)
+
+
 class Summarizer:
     """A seq2seq summarizer (BART family) with its own generation settings."""
 
@@ -69,12 +76,13 @@ class Summarizer:
     ) -> list[Summary]:
         """One summary per text; the work of all texts is batched together at each level.
 
-        `progress` hears (chunks done, chunks total) of the level being summarized."""
+        `progress` hears (chunks done, chunks known): the total grows when a level begins."""
         current = list(texts)
         input_tokens = [self.count_tokens(t) for t in texts]
         first_chunks = [0] * len(texts)
         levels = [0] * len(texts)
         pending = [i for i, t in enumerate(texts) if t.strip()]
+        done = 0  # chunks summarized at the levels before this one
         for level in range(1, MAX_LEVELS + 1):
             if not pending:
                 break
@@ -83,7 +91,8 @@ class Summarizer:
                 for i in pending
             }
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
-            outputs = self._generate([chunk for _, chunk in flat], progress)
+            outputs = self._generate([chunk for _, chunk in flat], _offset(progress, done))
+            done += len(flat)
             joined: dict[int, list[str]] = {i: [] for i in pending}
             for (i, _), summary in zip(flat, outputs, strict=True):
                 joined[i].append(summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -45,8 +46,21 @@ def test_heartbeat_of_work_without_counts() -> None:
     lines: list[str] = []
     with Heartbeat("loading the models", lines.append, every=EVERY):
         time.sleep(EVERY * 3)
-    assert lines[0].startswith("loading the models: working for ")
+    assert lines[0] == "loading the models"
+    assert lines[1].startswith("loading the models: working for ")
     assert lines[-1].startswith("loading the models: done in ")
+
+
+def test_heartbeat_stops_when_the_work_speaks_for_itself() -> None:
+    lines: list[str] = []
+    flow_began = threading.Event()
+    with Heartbeat("starting the flow", lines.append, every=EVERY, until=flow_began):
+        time.sleep(EVERY * 2)
+        flow_began.set()
+        seen = len(lines)
+        time.sleep(EVERY * 3)
+    assert lines[1].startswith("starting the flow: working for ")
+    assert len(lines) == seen  # nothing after, not even "done"
 
 
 def test_no_final_line_when_the_stage_fails() -> None:
