@@ -60,6 +60,19 @@ class _FirstRecord(logging.Handler):
         self.seen.set()
 
 
+def check_engines(config: RunConfig) -> None:
+    """Fail fast, before Prefect and before any work, when a model or the device is missing."""
+    # No line at once: a missing model is then the only line the user sees.
+    with Heartbeat("loading newsflow, checking the models and the device", say, announce=False):
+        from flows.pipeline import resolve_engines
+        from tasks.models import ModelUnavailableError
+
+        try:
+            resolve_engines(config)
+        except ModelUnavailableError as error:
+            raise fail(str(error)) from None
+
+
 def until_the_flow_logs(start_flow: Callable[[], T]) -> T:
     """Run a flow, saying that Prefect is starting until the flow logs its first line: its
     temporary server can take 20 s to start, and the flow's own progress follows."""
@@ -144,15 +157,7 @@ def run(inputs: list[Path], **options: Any) -> None:
         raise fail(f"input not found: {', '.join(missing)}")
     if config.references is not None and not config.references.exists():
         raise fail(f"references not found: {config.references}")
-    from tasks.models import ModelUnavailableError
-
-    try:
-        from flows.pipeline import resolve_engines
-
-        with Heartbeat("checking the models and the device", say):
-            resolve_engines(config)  # fail fast, before Prefect and before any work
-    except ModelUnavailableError as error:
-        raise fail(str(error)) from None
+    check_engines(config)
     from flows.pipeline import translate_news
 
     try:
@@ -187,15 +192,7 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
         test_set = build(config.output)
     except (TestSetError, OSError) as error:
         raise fail(str(error)) from None
-    from tasks.models import ModelUnavailableError
-
-    try:
-        from flows.pipeline import resolve_engines
-
-        with Heartbeat("checking the models and the device", say):
-            resolve_engines(config)
-    except ModelUnavailableError as error:
-        raise fail(str(error)) from None
+    check_engines(config)
     from flows.evaluate import evaluate
 
     try:

@@ -75,6 +75,14 @@ def language_detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_all_languages().build()
 
 
+@functools.cache
+def load_latin_script_models() -> None:
+    """Read the models of every Latin-script language now (once per process), as the first
+    Latin-script text would. It is most of lingua's start-up (about 10 s of CPU), and lingua
+    holds Python's GIL meanwhile: callers announce it, since no other thread can log."""
+    language_detector().compute_language_confidence_values("warm up the language models")
+
+
 def detect_language(text: str) -> LanguageGuess:
     """Language of `text` (first MAX_SAMPLE_CHARS characters); never raises on odd input."""
     sample = _sample(text)

@@ -40,8 +40,10 @@ class Heartbeat:
         log: Callable[[str], None],
         every: float = PROGRESS_EVERY_SECONDS,
         until: threading.Event | None = None,
+        announce: bool = True,
     ) -> None:
         self.what, self.log, self.every = what, log, every
+        self.announces = announce  # a first line at once (off: the first after `every`)
         self.started = self.last_line = time.perf_counter()
         self.until = until  # set by someone else when the work has its own lines from then on
         self._lock = threading.Lock()
@@ -73,7 +75,8 @@ class Heartbeat:
                     self.emit()
 
     def announce(self) -> None:
-        self.log(self.what)
+        if self.announces:
+            self.log(self.what)
 
     def __enter__(self) -> Heartbeat:
         self.announce()
@@ -125,7 +128,7 @@ class ProgressLog(Heartbeat):
     def begun(self) -> bool:
         # Lines only while the stage runs: none before it knows its size, none once it is done
         # (other stages of the same `with` block may still be running).
-        return 0 < self.total and self.done < self.total
+        return self.total > 0 and self.done < self.total
 
     def line(self) -> str:
         seconds = time.perf_counter() - self.started

