@@ -11,7 +11,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -20,11 +21,19 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from newsflow.config import RunConfig
 from newsflow.options import config_values, own_option, with_config_options
-from tasks.progress import Heartbeat
+from tasks.progress import Heartbeat, show_progress_on
 
 T = TypeVar("T")
 
@@ -73,6 +82,37 @@ def check_engines(config: RunConfig) -> None:
             raise fail(str(error)) from None
 
 
+@contextmanager
+def progress_bars(terminal: Console) -> Iterator[None]:
+    """Progress bars of the stages on an interactive terminal, with the log lines scrolling
+    above them; elsewhere (a file, a pipe, a worker) the log lines alone."""
+    if not terminal.is_terminal:
+        yield
+        return
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=terminal,
+        redirect_stderr=True,
+        redirect_stdout=True,
+    )
+    stages: dict[str, TaskID] = {}
+
+    def show(what: str, done: int, total: int) -> None:
+        if what not in stages:
+            stages[what] = bars.add_task(what, total=total)
+        bars.update(stages[what], completed=done, total=total)
+
+    with bars:
+        show_progress_on(show)
+        try:
+            yield
+        finally:
+            show_progress_on(None)
+
+
 def until_the_flow_logs(start_flow: Callable[[], T]) -> T:
     """Run a flow, saying that Prefect is starting until the flow logs its first line: its
     temporary server can take 20 s to start, and the flow's own progress follows."""
@@ -82,7 +122,10 @@ def until_the_flow_logs(start_flow: Callable[[], T]) -> T:
     flow_logger.addHandler(handler)
     server = "the temporary local server" if not os.environ.get("PREFECT_API_URL") else "the API"
     try:
-        with Heartbeat(f"starting the flow on Prefect ({server})", say, until=seen):
+        with (
+            progress_bars(console),
+            Heartbeat(f"starting the flow on Prefect ({server})", say, until=seen),
+        ):
             return start_flow()
     finally:
         flow_logger.removeHandler(handler)

@@ -17,6 +17,17 @@ from types import TracebackType
 
 PROGRESS_EVERY_SECONDS = 5.0
 
+# (stage, done, total): a live display in this process, such as the progress bars the command
+# line draws on an interactive terminal. Log lines are written whether or not one is set.
+Display = Callable[[str, int, int], None]
+_display: Display | None = None
+
+
+def show_progress_on(display: Display | None) -> None:
+    """Send every stage's counts in this process to `display` too (None: stop)."""
+    global _display
+    _display = display
+
 
 def format_duration(seconds: float) -> str:
     """'42 s', '3 min 5 s', '2 h 4 min': short, and precise enough for a time left."""
@@ -122,6 +133,8 @@ class ProgressLog(Heartbeat):
             self.done = done
             if total is not None:
                 self.total = total
+            if _display is not None and self.total:
+                _display(self.what, self.done, self.total)
             if time.perf_counter() - self.last_line >= self.every:
                 self.emit()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
@@ -89,3 +90,19 @@ def test_long_texts_raise_no_transformers_warning(
         ids = tokenizer("word " * 5000)["input_ids"]
     assert len(ids) > tokenizer.model_max_length
     assert not [r for r in caplog.records if "sequence length" in r.getMessage()]
+
+
+def test_progress_bars_on_a_terminal_and_log_lines_alone_elsewhere() -> None:
+    from rich.console import Console
+
+    from newsflow.cli import progress_bars
+
+    lines: list[str] = []
+    for is_terminal in (True, False):
+        screen = io.StringIO()
+        console = Console(file=screen, force_terminal=is_terminal, width=100)
+        with progress_bars(console), ProgressLog("sentences translated", lines.append) as progress:
+            progress(3, 10)
+        drawn = screen.getvalue()
+        assert ("sentences translated" in drawn and "3/10" in drawn) == is_terminal, drawn
+    assert lines == ["sentences translated: 3/10 in 0 s"] * 2  # the log lines either way
