@@ -32,7 +32,13 @@ from rich.progress import (
 from rich.table import Table
 
 from newsflow.config import RunConfig
-from newsflow.options import config_values, own_option, with_config_options
+from newsflow.options import (
+    config_values,
+    env_name,
+    option_name,
+    own_option,
+    with_config_options,
+)
 from tasks.progress import Heartbeat, show_progress_on
 
 T = TypeVar("T")
@@ -137,8 +143,9 @@ def build_config(options: dict[str, Any]) -> RunConfig:
         return RunConfig(**{k: v for k, v in options.items() if v is not None})
     except ValidationError as error:
         for problem in error.errors():
-            field = ".".join(str(p) for p in problem["loc"])
-            console.print(f"[red]error:[/red] {field}: {problem['msg']}")
+            field = str(problem["loc"][0]) if problem["loc"] else "configuration"
+            where = f"{option_name(field)} ({env_name(field)})"
+            console.print(f"[red]error:[/red] {where}: {problem['msg']}", markup=True)
         raise typer.Exit(EXIT_CANNOT_RUN) from None
 
 
