@@ -11,6 +11,7 @@ cluster, so one deployment serves both.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.exceptions import FailedRun
 from prefect.states import Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -60,6 +62,18 @@ PACKAGES = (
     "sentencex",
     "ctranslate2",
 )
+
+
+class _NoTracebackForAReturnedFailure(logging.Filter):
+    """Prefect's process engine logs a traceback for every failed flow run, also for one that
+    returned its Failed state on purpose (a missing model), whose message already says it all.
+    Only that case raises FailedRun there; every other failure keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], FailedRun))
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForAReturnedFailure())
 
 
 def package_versions() -> dict[str, str]:
