@@ -6,6 +6,10 @@ source credits, captions scraped twice) around news paragraphs, some of which st
 furniture ("Sumber polis berkata ...", "مصدر: لا صحة ..."). Each article is cleaned whole.
 
     python -m eval.clean_fixture [--show]
+    python -m eval.clean_fixture --ntrex ../shared/data/ntrex128
+
+`--ntrex` cleans every NTREX-128 file instead (news only: nothing may be dropped) and prints
+the lines it dropped, with the count per file.
 """
 
 from __future__ import annotations
@@ -73,10 +77,27 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(rows)
 
 
+def ntrex_drops(ntrex_dir: Path) -> dict[str, list[str]]:
+    """File name -> the lines cleaning dropped from it, for every NTREX-128 text file."""
+    return {
+        path.name: [d.text for d in clean_text(path.read_text(encoding="utf-8")).dropped]
+        for path in sorted(ntrex_dir.glob("newstest2019-*.txt"))
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print the lines it got wrong")
+    parser.add_argument("--ntrex", type=Path, help="clean NTREX-128 from this directory instead")
     args = parser.parse_args()
+    if args.ntrex:
+        drops = ntrex_drops(args.ntrex)
+        for name, lines in drops.items():
+            for line in lines:
+                print(f"{name}: dropped: {line}")
+        total = sum(len(lines) for lines in drops.values())
+        print(f"{len(drops)} files, {total} lines dropped")
+        return
     outcomes = clean_fixture()
     print(table(outcomes))
     if args.show:

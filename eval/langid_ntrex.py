@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eval.ntrex import NTREX_DOCUMENT_IDS
+from eval.ntrex import NTREX_DOCUMENT_IDS, ntrex_languages
 from eval.testset import group_documents, read_lines
 from tasks.detect import detect_language
 from tasks.detect_markers import (
@@ -33,11 +33,11 @@ from tasks.detect_markers import (
     MALAY_WORDS,
     MOROCCAN_WORDS,
 )
-from tasks.languages import ntrex_files, ntrex_to_nllb
+from tasks.languages import ntrex_files
 
 MIN_LETTERS = 20
 SENTENCES_PER_PARAGRAPH = 3
-DEFAULT_LANGUAGES = "msa,ind,ben,arb,mey,fas,urd,hin,eng-US,fra,deu,tgl"
+DEFAULT_LANGUAGES = "msa,ind,ben,arb,mey,fas,urd,hin,eng-US,fra,deu,fil"
 EXTRA_FILE = Path(__file__).parent / "data" / "langid_extra.tsv"
 
 
@@ -111,9 +111,7 @@ def accuracy_table(ntrex_dir: Path, codes: list[str]) -> str:
         "| language | expected | sentences | accuracy | paragraphs | accuracy | also said |",
         "|---|---|---|---|---|---|---|",
     ]
-    for code in codes:
-        expected = ntrex_to_nllb(code)
-        assert expected is not None, f"NLLB lacks NTREX language {code}"
+    for code, (expected, _path) in ntrex_languages(ntrex_dir, codes).items():
         documents = ntrex_documents(ntrex_dir, code)
         rows.append(_row(code, expected, *measure(expected, documents)))
     for expected, documents in extra_documents().items():
