@@ -225,10 +225,11 @@ def _top_candidates(scores: Mapping[str, float], sample: str) -> tuple[tuple[str
     """The best CANDIDATES languages with their probabilities, best first (NLLB codes where
     NLLB has the language, else lingua's ISO 639-3 code)."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+    rounded = [(iso_name, round(value, 4)) for iso_name, value in ranked]
     return tuple(
-        (lingua_to_nllb(iso_name, sample) or iso_name.lower(), round(value, 4))
-        for iso_name, value in ranked
-        if value > 0.0
+        (lingua_to_nllb(iso_name, sample) or iso_name.lower(), value)
+        for iso_name, value in rounded
+        if value > 0.0  # a language lingua ruled out is no candidate
     )
 
 

@@ -56,11 +56,11 @@ _NEUTRAL = "\u2063"
 _LEADING_CLOSER = re.compile('^(["”»)\\]]+)(?=\\s|$)')
 
 # Boundaries sentencex misses after a point it takes for an abbreviation: a number with its
-# unit ("600Mbit/s.", "3.50 m.", "৩.৫০ মি.") or a list's "etc.", then a capitalised word (or any
-# word of a script without capitals, Arabic or Bengali).
+# unit ("600Mbit/s.", "3.50 m.", "৩.৫০ কিমি.") or a list's "etc.", then a word that is not
+# lower-case (a capitalised one, or any word of a script without case: Arabic, Bengali).
 _MISSED_BREAK = re.compile(
     r"(?:\d ?(?P<unit>[^\s\d.,;:!?()\[\]\"'“”‘’«»]{1,8})|\b(?:etc|dll|dsb|dst|usw|إلخ|الخ))\."
-    r"[\"”’»)]*(?=\s+[\"“‘«(]*(?:[^\W\d_](?<![a-z\u00df-\u00ff])))"
+    r"[\"”’»)]*(?=\s+[\"“‘«(]*(?P<next>[^\W\d_]))"
 )
 # Where an over-long sentence may be cut, coarsest first: after clause punctuation (not inside
 # numbers such as 3,5 or 10:30), then before a word.
@@ -135,9 +135,11 @@ def _is_initial_or_title(word: str) -> bool:
 
 
 def _missed_break_ends(text: str) -> list[int]:
-    """Where sentences end after a unit or "etc." in `text` (not "10 St. Mary's")."""
+    """Where sentences end after a unit or "etc." in `text` (not "10 St. Mary's", "etc. and")."""
     return [
-        match.end() for match in _MISSED_BREAK.finditer(text) if match.group("unit") not in _TITLES
+        match.end()
+        for match in _MISSED_BREAK.finditer(text)
+        if match.group("unit") not in _TITLES and not match.group("next").islower()
     ]
 
 
