@@ -330,3 +330,9 @@ def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
     assert candidates[0][0]["lang"] == "arz_Arab" == table["source_lang"][0]
     assert candidates[0][0]["confidence"] == pytest.approx(table["lang_confidence"][0], abs=1e-4)
     assert candidates[1] == []  # a language given by the user has no candidates
+
+
+def test_no_marker_is_a_word_of_the_other_variety_in_ntrex(ntrex_dir: Path) -> None:
+    from eval.langid_ntrex import marker_offenders
+
+    assert marker_offenders(ntrex_dir) == []
