@@ -1,8 +1,9 @@
 """Cleaning: strip what news scrapers leave behind, keep the paragraphs, say what went and why.
 
 Scraped article text comes one paragraph per line, mixed with page furniture: comment counters,
-ad slots, "download our app" promos, the A / A / A font-size widget, captions scraped twice,
-dangling "Source" labels, related-article headers, pipes left over from caption tables.
+ad slots and labels, "download our app" promos, share and follow buttons, the A / A / A
+font-size widget, captions scraped twice, dangling "Source" labels, "read more" lines,
+related-article headers and their headline lists, pipes left over from caption tables.
 
 Every rule is a whole-line match on a short line, never "the line contains X": real news text
 must pass through untouched apart from normalization. The guard for that is NTREX-128 (1,997
@@ -12,8 +13,11 @@ Per line, in order:
   1. normalize (`normalize_line`): control / zero-width characters out, NFC, whitespace collapsed;
   2. blank after that: layout, skipped and not recorded;
   3. table pipes around the content are stripped (`| caption |`, `sentence. |`);
-  4. the first rule of `RULES` that matches the line (with or without its pipes) drops it;
-  5. a caption identical to the kept line just before it is dropped as `duplicate_line`.
+  4. the first rule of `RULES` (tasks/clean_rules.py) that matches the line (with or without
+     its pipes) drops it, unless the line reads as news (`reads_as_news`);
+  5. a caption identical to the kept line just before it is dropped as `duplicate_line`;
+  6. after a related-articles header alone on its line ("Baca juga:"), the headlines listed
+     under it go too (`related_links`), up to the first line that is not a headline.
 """
 
 from __future__ import annotations
