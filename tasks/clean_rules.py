@@ -277,4 +277,7 @@ def opens_headline_list(line: str) -> bool:
 
 
 def looks_like_headline(line: str) -> bool:
-    return len(line.split()) <= _MAX_HEADLINE_WORDS and not _SENTENCE_END.search(line)
+    """Short, without a sentence end, and not reporting speech (a paragraph that lost its full
+    stop, "... katanya", is kept: precision first)."""
+    short = len(line.split()) <= _MAX_HEADLINE_WORDS
+    return short and not _SENTENCE_END.search(line) and not _REPORTING.search(line)

@@ -286,6 +286,11 @@ def test_headlines_listed_under_a_related_header_go_with_it() -> None:
     ]
 
 
+def test_a_paragraph_without_its_full_stop_ends_the_list() -> None:
+    cleaned = clean_text("Baca juga:\nHarga minyak akan naik bulan depan, kata menteri")
+    assert cleaned.lines == ["Harga minyak akan naik bulan depan, kata menteri"]
+
+
 def test_a_header_with_its_headline_does_not_open_a_list() -> None:
     cleaned = clean_text("Baca juga: Polis tahan tiga suspek\nHarga minyak naik lagi")
     assert cleaned.lines == ["Harga minyak naik lagi"]
