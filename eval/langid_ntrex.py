@@ -29,7 +29,9 @@ from eval.testset import group_documents, read_lines
 from tasks.detect import detect_language
 from tasks.detect_markers import (
     EGYPTIAN_WORDS,
+    INDONESIAN_PHRASES,
     INDONESIAN_WORDS,
+    MALAY_PHRASES,
     MALAY_WORDS,
     MOROCCAN_WORDS,
 )
@@ -131,6 +133,13 @@ def marker_offenders(ntrex_dir: Path) -> list[str]:
         ("Moroccan marker in Standard Arabic", MOROCCAN_WORDS, "arb"),
     ]
     offenders = []
+    for what, pattern, code in [
+        ("Malay phrase in Indonesian", MALAY_PHRASES, "ind"),
+        ("Indonesian phrase in Malay", INDONESIAN_PHRASES, "msa"),
+    ]:
+        text = ntrex_files(ntrex_dir)[code].read_text(encoding="utf-8").lower()
+        found = Counter(pattern.findall(text))
+        offenders += [f"{what}: {phrase} ({count}x)" for phrase, count in sorted(found.items())]
     for what, markers, code in checks:
         text = ntrex_files(ntrex_dir)[code].read_text(encoding="utf-8").lower()
         counts = Counter(_WORD.findall(text))

@@ -33,7 +33,7 @@ MALAY_WORDS = _word_set(
     memandangkan tempatan rawatan kenderaan kemalangan tentera ubat wabak maklumat saintis
     projek bajet parti pembangkang akhbar isteri minit pengganas letupan
     universiti komuniti aktiviti majoriti minoriti kualiti kuantiti identiti realiti
-    prioriti autoriti integriti kapasiti fakulti demokratik automatik dramatik"""
+    prioriti autoriti integriti kapasiti fakulti demokratik automatik dramatik jurucakap"""
 )
 INDONESIAN_WORDS = _word_set(
     """karena bahwa mau uang bisa mobil kantor persen miliar yaitu desember agustus maret juli
@@ -43,11 +43,16 @@ INDONESIAN_WORDS = _word_set(
     tentara dokter obat wabah informasi peneliti ilmuwan proyek partai oposisi istri menit
     teroris jelang universitas komunitas aktivitas mayoritas minoritas kualitas kuantitas
     identitas realitas prioritas otoritas integritas kapasitas fakultas demokratis otomatis
-    dramatis separatis"""
+    dramatis separatis bandara toko nggak enggak banget"""
 )
 # Set phrases of two words.
-MALAY_PHRASES = re.compile(r"\b(?:tahun|minggu|bulan) lepas\b|\boleh itu\b|\bbola sepak\b")
-INDONESIAN_PHRASES = re.compile(r"\bkarena itu\b|\bsepak bola\b|\brumah sakit\b")
+MALAY_PHRASES = re.compile(
+    r"\b(?:tahun|minggu|bulan) lepas\b|\boleh itu\b|\bbola sepak\b|\bpihak berkuasa\b"
+    r"|\blapangan terbang\b"
+)
+INDONESIAN_PHRASES = re.compile(
+    r"\bkarena itu\b|\bsepak bola\b|\brumah sakit\b|\bpihak berwenang\b|\bjuru bicara\b"
+)
 
 # --- Arabic dialects -------------------------------------------------------------------------
 

@@ -71,8 +71,11 @@ def test_segmentation_paragraphs_skip_headlines_and_multi_sentence_lines(
 def test_no_marker_occurs_in_the_other_variety(tiny_ntrex: Path) -> None:
     assert marker_offenders(tiny_ntrex) == []
     indonesian = tiny_ntrex / "newstest2019-ref.ind.txt"
-    indonesian.write_text("Mereka datang kerana hujan.\n", encoding="utf-8")
-    assert marker_offenders(tiny_ntrex) == ["Malay marker in Indonesian: kerana (1x)"]
+    indonesian.write_text("Mereka datang kerana hujan dan bola sepak.\n", encoding="utf-8")
+    assert marker_offenders(tiny_ntrex) == [
+        "Malay phrase in Indonesian: bola sepak (1x)",
+        "Malay marker in Indonesian: kerana (1x)",
+    ]
 
 
 def test_hand_written_languages_are_recognised() -> None:
