@@ -1,8 +1,9 @@
 """Cleaning: strip what news scrapers leave behind, keep the paragraphs, say what went and why.
 
 Scraped article text comes one paragraph per line, mixed with page furniture: comment counters,
-ad slots, "download our app" promos, the A / A / A font-size widget, captions scraped twice,
-dangling "Source" labels, related-article headers, pipes left over from caption tables.
+ad slots and labels, "download our app" promos, share and follow buttons, the A / A / A
+font-size widget, captions scraped twice, dangling "Source" labels, "read more" lines,
+related-article headers and their headline lists, pipes left over from caption tables.
 
 Every rule is a whole-line match on a short line, never "the line contains X": real news text
 must pass through untouched apart from normalization. The guard for that is NTREX-128 (1,997
@@ -12,8 +13,11 @@ Per line, in order:
   1. normalize (`normalize_line`): control / zero-width characters out, NFC, whitespace collapsed;
   2. blank after that: layout, skipped and not recorded;
   3. table pipes around the content are stripped (`| caption |`, `sentence. |`);
-  4. the first rule of `RULES` that matches the line (with or without its pipes) drops it;
-  5. a caption identical to the kept line just before it is dropped as `duplicate_line`.
+  4. the first rule of `RULES` (tasks/clean_rules.py) that matches the line (with or without
+     its pipes) drops it, unless the line reads as news (`reads_as_news`);
+  5. a caption identical to the kept line just before it is dropped as `duplicate_line`;
+  6. after a related-articles header alone on its line ("Baca juga:"), the headlines listed
+     under it go too (`related_links`), up to the first line that is not a headline.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from tasks.clean_rules import (
+    MAX_LISTED_HEADLINES,
+    RULES,
+    looks_like_headline,
+    match_rule,
+    opens_headline_list,
+    reads_as_news,
+)
+
+__all__ = ["RULES", "CleanedText", "DroppedLine", "clean_text", "match_rule", "normalize_line"]
 
 
 @dataclass(frozen=True)
@@ -91,97 +106,6 @@ def normalize_line(line: str) -> str:
     return " ".join(line.split())  # any Unicode whitespace run (NBSP included) -> one space
 
 
-# --- the rules -------------------------------------------------------------------------------
-
-
-def _one_of(*words: str) -> str:
-    """Regex alternation of the given (regex) words, as a non-capturing group."""
-    return "(?:" + "|".join(words) + ")"
-
-
-_COMMENT = _one_of(
-    "comments?",
-    "komen",
-    "komentar",
-    "ulasan",
-    "মন্তব্য",
-    "تعليق",
-    "تعليقات",
-    "التعليقات",
-    "commentaires?",
-    "kommentare?",
-    "comentarios?",
-    "comentários?",
-    "commenti",
-    "yorum(?:lar)?",
-    "bình luận",
-    "комментари[йия]",
-)
-_AD = _one_of(
-    "advertisement",
-    "advert",
-    "ads?",
-    "iklan",
-    "বিজ্ঞাপন",
-    "إعلان",
-    "اعلان",
-    "publicidad",
-    "publicité",
-    "anzeige",
-    "werbung",
-    "реклама",
-    "quảng cáo",
-)
-_SOURCE = _one_of("sumber", "sources?", "مصدر", "المصدر", "উৎস", "সূত্র", "fuente", "quelle")
-_CLICK_HERE = _one_of("klik di ?sini", "click here", "tap here", "اضغط هنا", "انقر هنا")
-_APP = _one_of("aplikasi", "apps?", "application")
-_RELATED = _one_of(
-    "(?:artikel|berita) berkaitan",
-    "baca juga",
-    "related(?: articles?| stories| news| posts?)?",
-    "read (?:more|also)",
-    "see also",
-    "lire aussi",
-    "اقرأ (?:أيضا|أيضًا|أيضاً)",
-    "আর(?:ও|ো) পড়ুন",
-)
-
-# (reason, pattern). A pattern must match the WHOLE normalized line (fullmatch); the first one
-# that does decides the reason. A reason may have several rows.
-RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern, re.IGNORECASE))
-    for reason, pattern in (
-        # "Komen (0)", "মন্তব্য (0)", "تعليق (0)", "Comments: 3", "12 comments": a widget, not text.
-        ("comment_counter", _COMMENT + r" ?(?:\(\d+\)|:? ?\d+)"),
-        ("comment_counter", r"\d+ " + _COMMENT),
-        # "[বিজ্ঞাপন_২]", "[إعلان 2]", "[Iklan]": ad slot markers, digits in any script (\d).
-        ("ad_placeholder", r"[\[(] ?" + _AD + r"(?:[ _-]?\d+)? ?[\])]"),
-        # A bare "ADVERTISEMENT" line is the same slot without brackets.
-        ("ad_placeholder", "advertisement"),
-        # "Muat turun aplikasi Sinar Harian. Klik di sini!", "Download our free X app now!"
-        (
-            "app_promo",
-            _one_of("muat turun", "download", "unduh", "get", "install")
-            + r" (?:\S+ ){0,4}?"
-            + _APP
-            + r"\b[^.!?]{0,40}[.!]?(?: ?"
-            + _CLICK_HERE
-            + r"[.!]*)?",
-        ),
-        ("app_promo", _CLICK_HERE + r"[.!]*"),
-        # The A / A / A font-size buttons (also "A- A A+" on one line).
-        ("font_size_widget", r"A[+-]?(?: A[+-]?){0,2}"),
-        # "Sumber" / "مصدر" / "উৎস" left alone at the end, its link text gone.
-        ("dangling_source", _SOURCE + r" ?:?"),
-        # "مصدر | وكالة للأنباء تسنيم |", "Sumber: Bernama": a credit, not a paragraph.
-        ("source_credit", _SOURCE + r" ?[|:] ?[^|]{1,60}?(?: ?\|)?"),
-        # "Artikel Berkaitan:" / "Baca juga: <headline>": links to other articles.
-        ("related_links", _RELATED + r" ?(?:[:：] ?.{0,150})?"),
-        # Only pipes left: the border of a scraped table.
-        ("table_border", r"\|[| ]*"),
-    )
-)
-
 # Pipes from scraped caption tables. A trailing pipe goes only right after a full stop
 # ("... مقرب. |"). Punjabi (and other Indic text) often types the danda "।" as "|", after a
 # word, a quote or a bracket, and there it is the sentence's own punctuation.
@@ -190,33 +114,13 @@ _TRAILING_PIPE = re.compile(r"(?<=[.!?…؟۔。])(?: ?\|)+$")
 # A photo credit marks a caption; scrapers often emit a caption twice (alt text + figcaption).
 _PHOTO_CREDIT = re.compile(
     r"(?:^|[\s(\[-])"
-    + _one_of("foto", "photo", "gambar", "pic", "image", "ছবি", "الصورة", "صورة")
-    + r" ?[:：]",
+    + "(?:foto|photo|gambar|pic|image|ছবি|الصورة|صورة)"
+    + r" ?[:：]"
+    # or an agency's credit at its end, or a stock-photo label
+    + r"|[-–—/|(] ?(?:AFP|Reuters|AP|Bernama|EPA|Getty Images|Anadolu|Xinhua)\)?$"
+    + r"|gambar hiasan|foto fail|file photo|সংগৃহীত|صورة أرشيفية",
     re.IGNORECASE,
 )
-
-
-# No rule can match a longer line (the longest is a related-links header with its headline);
-# checking the length first keeps cleaning fast on long paragraphs.
-_MAX_RULE_LINE = 200
-
-
-# All of RULES as one alternation, tried in table order: one regex call per line instead of
-# one per rule. Group `r<i>` is row i (the rule patterns themselves capture nothing).
-_ANY_RULE = re.compile(
-    "|".join(f"(?P<r{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(RULES)),
-    re.IGNORECASE,
-)
-
-
-def match_rule(line: str) -> str | None:
-    """The reason of the first rule in RULES that matches the whole normalized line, if any."""
-    if len(line) > _MAX_RULE_LINE:
-        return None
-    match = _ANY_RULE.fullmatch(line)
-    if match is None or match.lastgroup is None:
-        return None
-    return RULES[int(match.lastgroup[1:])][0]
 
 
 def strip_table_pipes(line: str) -> tuple[str, bool]:
@@ -254,19 +158,35 @@ def clean_text(raw: str) -> CleanedText:
     lines: list[str] = []
     dropped: list[DroppedLine] = []
     previous_wrapped = False  # whether the last kept line was wrapped in pipes
+    headlines_to_go = 0  # after a bare "Baca juga:" header: how many listed headlines may follow
     for line_no, raw_line in enumerate(raw.splitlines()):
         line = normalize_line(raw_line)
         if not line:
             continue  # blank lines are layout, not content
         content, wrapped = strip_table_pipes(line)
-        # Rules see the line as scraped ("مصدر | ... |") and without its pipes ("| Komen (0) |").
-        reason = match_rule(line) or (match_rule(content) if content != line else None)
+        reason = _rule_reason(line, content)
         previous = lines[-1] if lines else None
         if reason is None and _is_repeated_caption(content, wrapped or previous_wrapped, previous):
             reason = "duplicate_line"
+        if reason is None and headlines_to_go and looks_like_headline(content):
+            reason = "related_links"  # one of the headlines listed under the header
+            headlines_to_go -= 1
+        elif reason != "related_links":
+            headlines_to_go = 0
+        if opens_headline_list(content):
+            headlines_to_go = MAX_LISTED_HEADLINES
         if reason is None:
             lines.append(content)
             previous_wrapped = wrapped
         else:
             dropped.append(DroppedLine(line_no, raw_line, reason))
     return CleanedText(lines, dropped)
+
+
+def _rule_reason(line: str, content: str) -> str | None:
+    """The rule that drops the line, unless the line reads as a news sentence."""
+    # Rules see the line as scraped ("مصدر | ... |") and without its pipes ("| Komen (0) |").
+    reason = match_rule(line) or (match_rule(content) if content != line else None)
+    if reason is not None and reads_as_news(content, reason):
+        return None
+    return reason

@@ -5,7 +5,9 @@ lingua (75 languages) does the statistics. Around it:
 - Arabic- and Cyrillic-script languages lingua lacks (Pashto, Sorani, Tajik, ...) by letters
   only they use;
 - Malay vs Indonesian, which lingua often confuses on single sentences, by words and spellings
-  only one of them uses;
+  only one of them uses (tasks/detect_markers.py);
+- Assamese, which lingua lacks and calls Bengali, by its letters ৰ and ৱ (languages.py);
+- Egyptian and Moroccan Arabic, which lingua calls Arabic, by their dialect words;
 - Chinese variety (simplified, traditional, Cantonese) by characters (see languages.py).
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from lingua import LanguageDetector, LanguageDetectorBuilder
 
+from tasks.detect_markers import arabic_dialect_markers, malay_indonesian_markers, word_count
 from tasks.languages import (
     DISTINCTIVE_LETTERS,
     KAZAKH_LETTERS,
@@ -45,9 +48,17 @@ SCRIPT_MIN_SHARE = 0.5
 # does not turn Persian into Pashto.
 DISTINCTIVE_MIN_COUNT = 2
 DISTINCTIVE_MIN_SHARE = 0.01
-# Each Malay-only (or Indonesian-only) marker multiplies the odds by this much.
+# Each Malay-only (or Indonesian-only) marker multiplies the odds by this much; lingua's own
+# Malay:Indonesian odds count for at most MALAY_INDONESIAN_MAX_ODDS (see _reweigh_...).
 MARKER_ODDS = 20.0
 MAX_MARKER_SURPLUS = 10
+MALAY_INDONESIAN_MAX_ODDS = 10.0
+# A dialect needs this many of its own words, and one per this many words of the text, so
+# a short quote in dialect does not turn a Standard Arabic article into Egyptian.
+DIALECT_MIN_MARKERS = 2
+DIALECT_MIN_SHARE = 1 / 20
+# Languages kept in LanguageGuess.candidates (and the articles' lang_candidates column).
+CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,8 @@ class LanguageGuess:
     iso639_3: str | None  # what the detector said, e.g. "msa"
     confidence: float  # 0..1
     reason: str | None  # why code is None
+    # The detector's best languages with their probabilities, best first, so close calls show.
+    candidates: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,9 +139,12 @@ def _confidently_differs(guess: LanguageGuess, line: str, article: LanguageGuess
 
 
 def _undetermined(
-    reason: str, iso639_3: str | None = None, confidence: float = 0.0
+    reason: str,
+    iso639_3: str | None = None,
+    confidence: float = 0.0,
+    candidates: tuple[tuple[str, float], ...] = (),
 ) -> LanguageGuess:
-    return LanguageGuess(code=None, iso639_3=iso639_3, confidence=confidence, reason=reason)
+    return LanguageGuess(None, iso639_3, confidence, reason, candidates)
 
 
 # --- text measures ---------------------------------------------------------------------------
@@ -172,7 +188,7 @@ def _guess_by_script(sample: str, letters: int) -> LanguageGuess | None:
         if code is None:
             reason = f"language {name} ({iso639_3}) is not supported by NLLB-200"
             return _undetermined(reason, iso639_3, share)
-        return LanguageGuess(code=code, iso639_3=iso639_3, confidence=share, reason=None)
+        return LanguageGuess(code, iso639_3, share, None, ((code, round(share, 4)),))
     return None
 
 
@@ -185,18 +201,21 @@ def _guess_with_lingua(sample: str, letters: int) -> LanguageGuess:
         return _undetermined("no language recognised")
     iso_name, confidence = max(scores.items(), key=lambda item: item[1])
     iso639_3 = iso_name.lower()
+    candidates = _top_candidates(scores, sample)
     if confidence < MIN_CONFIDENCE:
         reason = f"low confidence ({iso639_3} at {confidence:.2f} < {MIN_CONFIDENCE})"
-        return _undetermined(reason, iso639_3, confidence)
+        return _undetermined(reason, iso639_3, confidence, candidates)
     code = lingua_to_nllb(iso_name, sample)
     if code is None:
         name = LINGUA_NOT_IN_NLLB.get(iso_name, iso_name)
         reason = f"language {name} ({iso639_3}) is not supported by NLLB-200"
-        return _undetermined(reason, iso639_3, confidence)
+        return _undetermined(reason, iso639_3, confidence, candidates)
     refined = _refine_by_letters(code, sample, letters)
     if refined != code:
         iso639_3 = refined.partition("_")[0]
-    return LanguageGuess(code=refined, iso639_3=iso639_3, confidence=confidence, reason=None)
+        # The winner is shown as what it was refined to: ben -> asm, arb -> arz, ...
+        candidates = ((refined, candidates[0][1]), *candidates[1:])
+    return LanguageGuess(refined, iso639_3, confidence, None, candidates)
 
 
 def _lingua_scores(sample: str) -> dict[str, float]:
@@ -210,6 +229,18 @@ def _lingua_scores(sample: str) -> dict[str, float]:
     return scores
 
 
+def _top_candidates(scores: Mapping[str, float], sample: str) -> tuple[tuple[str, float], ...]:
+    """The best CANDIDATES languages with their probabilities, best first (NLLB codes where
+    NLLB has the language, else lingua's ISO 639-3 code)."""
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+    rounded = [(iso_name, round(value, 4)) for iso_name, value in ranked]
+    return tuple(
+        (lingua_to_nllb(iso_name, sample) or iso_name.lower(), value)
+        for iso_name, value in rounded
+        if value > 0.0  # a language lingua ruled out is no candidate
+    )
+
+
 def _refine_by_letters(code: str, sample: str, letters: int) -> str:
     """Languages lingua lacks (or misjudges) told apart from its answer by their letters."""
     distinctive = _distinctive_letters_code(sample, letters, script=code.partition("_")[2])
@@ -217,6 +248,8 @@ def _refine_by_letters(code: str, sample: str, letters: int) -> str:
         return distinctive
     if code == "kaz_Cyrl":
         return _not_kazakh_code(sample) or code
+    if code == "arb_Arab":
+        return _arabic_dialect_code(sample) or code
     return code
 
 
@@ -240,67 +273,40 @@ def _not_kazakh_code(sample: str) -> str | None:
     return None
 
 
+# --- Arabic dialects -------------------------------------------------------------------------
+
+
+def _arabic_dialect_code(sample: str) -> str | None:
+    """arz_Arab or ary_Arab when the text shows enough of that dialect's own words."""
+    counts = arabic_dialect_markers(sample)
+    code, markers = max(counts.items(), key=lambda item: item[1])
+    needed = max(DIALECT_MIN_MARKERS, DIALECT_MIN_SHARE * word_count(sample))
+    others = sum(counts.values()) - markers
+    return code if markers >= needed and markers > others else None
+
+
 # --- Malay vs Indonesian ---------------------------------------------------------------------
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# Everyday words and spellings that differ between Malaysian Malay and Indonesian, each used by
-# one side only (words both use in another sense, like "pejabat" or "polisi", are left out).
-_MALAY_WORDS = _word_set(
-    """kerana bahawa sahaja mahu baharu iaitu semasa selepas kerajaan polis kereta syarikat bilik
-    antarabangsa percuma berjaya cuba kakitangan belia lelaki ramai berbanding manakala dijangka
-    dianggarkan peratus filem televisyen peguam kempen parlimen persekutuan sebarang
-    disember ogos mac julai jun isnin khamis jumaat ahad bilion semula mendapati jurulatih
-    kenyataan menerusi esok jepun perancis sepanyol itali eropah sukan wang pelbagai bahagian
-    sebahagian nombor setiausaha jawatankuasa siasatan rancangan majlis kanak sentiasa amat
-    memandangkan risau kelab tempatan rawatan kenderaan kemalangan mangsa tentera askar hospital
-    doktor ubat wabak maklumat saintis projek bajet cukai parti pembangkang akhbar isteri bapa
-    minit pengganas letupan taufan"""
-)
-_INDONESIAN_WORDS = _word_set(
-    """karena bahwa mau uang bisa mobil kantor perusahaan persen miliar yaitu desember agustus
-    maret juli juni senin kamis jumat film televisi kampanye pemilu parlemen
-    pernyataan menemukan besok kemarin jepang prancis spanyol italia eropa triliun serikat
-    berbagai bagian sebagian nomor sekretaris komite rencana majelis laki pria provinsi khawatir
-    dikarenakan ternyata terkait meskipun pemerintah kebijakan meksiko klub manajer lokal
-    perawatan diperkirakan kendaraan kecelakaan tentara dokter obat wabah informasi peneliti
-    ilmuwan proyek anggaran pajak partai oposisi koran istri bapak menit teroris ledakan topan
-    jelang"""
-)
-# Loanword endings (universiti/universitas, automatik/otomatis) and set phrases.
-_MALAY_PATTERN = re.compile(
-    r"\w{3,}(?:iti|atik)\b|\b(?:tahun|minggu|bulan) lepas\b|\boleh itu\b|\bbola sepak\b"
-)
-_INDONESIAN_PATTERN = re.compile(
-    r"\w{3,}(?:itas|atis)\b|\bkarena itu\b|\bsepak bola\b|\brumah sakit\b|\bhari minggu\b"
-)
-_WORD = re.compile(r"\w+")
-
-
-def malay_indonesian_markers(text: str) -> tuple[int, int]:
-    """(Malay-only, Indonesian-only) marker counts in `text`."""
-    lowered = text.lower()
-    words = _WORD.findall(lowered)
-    malay = sum(word in _MALAY_WORDS for word in words) + len(_MALAY_PATTERN.findall(lowered))
-    indonesian = sum(word in _INDONESIAN_WORDS for word in words)
-    return malay, indonesian + len(_INDONESIAN_PATTERN.findall(lowered))
 
 
 def _reweigh_malay_indonesian(scores: Mapping[str, float], sample: str) -> dict[str, float]:
     """Shift lingua's Malay/Indonesian split by the markers, keeping their total probability.
 
-    Each marker is treated as evidence worth MARKER_ODDS to one side; with none, lingua's split
-    stands.
+    lingua's own split counts for at most MALAY_INDONESIAN_MAX_ODDS either way (on one sentence
+    it can give all the mass to the wrong side), and each marker is evidence worth MARKER_ODDS
+    to its side, so one marker more on one side outweighs a near-certain lingua; with no
+    markers, or as many on both sides, lingua's split stands.
     """
     malay_markers, indonesian_markers = malay_indonesian_markers(sample)
     malay, indonesian = scores.get("MSA", 0.0), scores.get("IND", 0.0)
     pair_total = malay + indonesian
+    evidence = malay_markers - indonesian_markers
+    if evidence == 0:
+        return dict(scores)
     tiny = 1e-6  # lingua may give one side exactly 0
+    cap = MALAY_INDONESIAN_MAX_ODDS
+    lingua_odds = max(1.0 / cap, min(cap, (malay + tiny) / (indonesian + tiny)))
     # Clamped so a long article's many markers cannot overflow the float.
-    evidence = max(-MAX_MARKER_SURPLUS, min(MAX_MARKER_SURPLUS, malay_markers - indonesian_markers))
-    odds = (malay + tiny) / (indonesian + tiny) * MARKER_ODDS**evidence
+    evidence = max(-MAX_MARKER_SURPLUS, min(MAX_MARKER_SURPLUS, evidence))
+    odds = lingua_odds * MARKER_ODDS**evidence
     malay_share = odds / (1.0 + odds)
     return {**scores, "MSA": pair_total * malay_share, "IND": pair_total * (1.0 - malay_share)}

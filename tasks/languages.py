@@ -552,8 +552,11 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 # Letters only one language of a script uses. lingua lacks these languages and calls their text
-# Persian, Arabic, Urdu, Kazakh or Russian; a few of these letters are enough to tell them apart.
+# Persian, Arabic, Urdu, Kazakh, Russian or Bengali; a few of these letters are enough to tell
+# them apart.
 DISTINCTIVE_LETTERS: dict[str, str] = {
+    # Assamese: ৰ (ra) and ৱ (wa); Bengali writes র and ব (none of NTREX's 128 languages has them)
+    "asm_Beng": "ৰৱ",
     "ckb_Arab": "ڕڵێ",  # Sorani Kurdish
     "pbt_Arab": "ټډړږښګڼ",  # Pashto
     "snd_Arab": "ڄڃڇڊڍڏڙڦڪڱڻ",  # Sindhi

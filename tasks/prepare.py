@@ -54,13 +54,17 @@ def failed_article(raw: RawArticle, reason: str, **known: Any) -> Row:
     }
 
 
-def _language(lines: list[str], source_lang: str | None) -> tuple[str | None, float, bool, str]:
-    """(NLLB code or None, confidence, mixed, reason when None)."""
+def _language(lines: list[str], source_lang: str | None) -> tuple[LanguageGuess, bool]:
+    """The article's language (a given one with confidence 1.0) and whether it is mixed."""
     if source_lang is not None:
-        return source_lang, 1.0, False, ""
+        return LanguageGuess(source_lang, None, 1.0, None), False
     detected = detect_article_language(lines)
-    guess = detected.guess
-    return guess.code, guess.confidence, detected.mixed, guess.reason or "undetermined"
+    return detected.guess, detected.mixed
+
+
+def candidate_rows(guess: LanguageGuess) -> list[Row]:
+    """The detector's best languages as rows of the articles' `lang_candidates` column."""
+    return [{"lang": code, "confidence": value} for code, value in guess.candidates]
 
 
 def _confident(guess: LanguageGuess, text: str) -> str | None:
@@ -117,10 +121,16 @@ def prepare_article(
     }
     if not cleaned.lines:
         return failed_article(raw, "no text left after cleaning", **known), []
-    lang, confidence, mixed, why = _language(cleaned.lines, source_lang)
+    guess, mixed = _language(cleaned.lines, source_lang)
+    lang = guess.code
     detect_sentences = source_lang is None  # a language given by the user is never second-guessed
-    known |= {"lang_confidence": confidence, "lang_mixed": mixed}
+    known |= {
+        "lang_confidence": guess.confidence,
+        "lang_candidates": candidate_rows(guess),
+        "lang_mixed": mixed,
+    }
     if lang is None:
+        why = guess.reason or "undetermined"
         return failed_article(raw, f"language not identified: {why}", **known), []
     segments = []
     for line_index, line in enumerate(cleaned.lines):

@@ -19,6 +19,7 @@ FLAGS: dict[str, str] = {
     "language_mismatch": "the sentence's own language differs from the article's",
 }
 
+_LANG_CANDIDATE = pa.struct([("lang", pa.string()), ("confidence", pa.float64())])
 _DROPPED_LINE = pa.struct([("line_no", pa.int32()), ("text", pa.string()), ("reason", pa.string())])
 
 
@@ -41,6 +42,12 @@ def articles_schema() -> pa.Schema:
             ("reason", pa.string(), "why the article failed (null when ok)"),
             ("source_lang", pa.string(), "NLLB code of the article's language, e.g. zsm_Latn"),
             ("lang_confidence", pa.float64(), "detector confidence (1.0 when given by the user)"),
+            (
+                "lang_candidates",
+                pa.list_(_LANG_CANDIDATE),
+                "the detector's best 3 languages with their confidences, best first (close "
+                "calls: zsm_Latn 0.55, ind_Latn 0.45); empty when given by the user",
+            ),
             ("lang_mixed", pa.bool_(), "some paragraph is confidently in another language"),
             ("n_lines", pa.int32(), "paragraphs (lines) of the cleaned text"),
             ("dropped_lines", pa.list_(_DROPPED_LINE), "lines removed by cleaning, with why"),

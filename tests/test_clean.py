@@ -208,6 +208,23 @@ def test_ntrex_passes_through_unchanged(ntrex_dir: Path) -> None:
         ("اقرأ أيضا:", "related_links"),
         ("| |", "table_border"),
         ("| Komen (0) |", "comment_counter"),
+        # bare ad labels, share buttons, "read more" lines, in the supported languages
+        ("IKLAN", "ad_placeholder"),
+        ("বিজ্ঞাপন", "ad_placeholder"),
+        ("إعلان", "ad_placeholder"),
+        ("Advertisement - Scroll to continue with content", "ad_placeholder"),
+        ("Kongsi", "share_buttons"),
+        ("Share this article", "share_buttons"),
+        ("শেয়ার করুন", "share_buttons"),
+        ("مشاركة", "share_buttons"),
+        ("Share: Facebook | Twitter | WhatsApp", "share_buttons"),
+        ("Follow us on Instagram", "share_buttons"),
+        ("اقرأ المزيد", "related_links"),
+        ("Baca lagi", "related_links"),
+        ("আরও খবর", "related_links"),
+        ("أخبار ذات صلة", "related_links"),
+        ("অ্যাপ ডাউনলোড করুন", "app_promo"),
+        ("حمّل التطبيق الآن", "app_promo"),
     ],
 )
 def test_boilerplate_line_is_dropped(line: str, reason: str) -> None:
@@ -230,12 +247,70 @@ def test_boilerplate_line_is_dropped(line: str, reason: str) -> None:
         "ਉਸ ਨੂੰ ਹਸਪਤਾਲ ਲਿਜਾਇਆ ਗਿਆ ਜਿੱਥੇ ਉਸ ਦੀ ਹਾਲਤ “ਸਥਿਰ” ਸੀ |",
         "ਕਰੀਬ 16,700 ਲੋਕਾਂ ਨੂੰ ਪਾਲੂ ਦੇ ਵਿੱਚ 24 ਸੈਂਟਰਾਂ ਵਿੱਚ ਭੇਜਿਆ ਗਿਆ ਸੀ|",
         "Tallies are split 3|2 in the table.",
+        # News sentences that start like boilerplate: kept (precision first).
+        "Install the app update immediately, the agency said.",
+        "Sources: Biden to nominate Garland as attorney general",
+        "مصدر: لا صحة لأنباء استقالة الوزير",
+        "Muat turun aplikasi itu sebelum Jumaat untuk mendapatkan bantuan, kata kementerian.",
+        "حمل التطبيق الجديد لتقديم الطلبات قبل نهاية الشهر، بحسب الوزارة.",
+        "Share prices fell 3% in early trading.",
+        "Iklan itu ditarik balik selepas bantahan orang ramai.",
     ],
 )
 def test_real_text_is_kept_as_is(line: str) -> None:
     cleaned = clean_text(line)
     assert cleaned.lines == [line]
     assert cleaned.dropped == []
+
+
+def test_headlines_listed_under_a_related_header_go_with_it() -> None:
+    raw = (
+        "Perenggan pertama berita ini.\n"
+        "Baca juga:\n"
+        "Harga minyak naik lagi minggu ini\n"
+        "\n"
+        "- Polis tahan tiga suspek samun\n"
+        "Pasukan penyelamat tiba di lokasi kejadian sejurus selepas itu.\n"
+        "Banjir kilat landa Shah Alam"
+    )
+    cleaned = clean_text(raw)
+    assert [(d.line_no, d.reason) for d in cleaned.dropped] == [
+        (1, "related_links"),
+        (2, "related_links"),
+        (4, "related_links"),
+    ]
+    # The list ends at the first paragraph: a headline-like line after it is kept.
+    assert cleaned.lines == [
+        "Perenggan pertama berita ini.",
+        "Pasukan penyelamat tiba di lokasi kejadian sejurus selepas itu.",
+        "Banjir kilat landa Shah Alam",
+    ]
+
+
+def test_a_paragraph_without_its_full_stop_ends_the_list() -> None:
+    cleaned = clean_text("Baca juga:\nHarga minyak akan naik bulan depan, kata menteri")
+    assert cleaned.lines == ["Harga minyak akan naik bulan depan, kata menteri"]
+
+
+def test_a_header_with_its_headline_does_not_open_a_list() -> None:
+    cleaned = clean_text("Baca juga: Polis tahan tiga suspek\nHarga minyak naik lagi")
+    assert cleaned.lines == ["Harga minyak naik lagi"]
+
+
+def test_repeated_caption_with_an_agency_credit_is_dropped() -> None:
+    caption = "Mangsa dibawa ke hospital berhampiran. - Bernama"
+    cleaned = clean_text(f"{caption}\n{caption}")
+    assert cleaned.lines == [caption]
+    assert [d.reason for d in cleaned.dropped] == ["duplicate_line"]
+
+
+def test_boilerplate_fixture_is_cleaned_right() -> None:
+    from eval.clean_fixture import clean_fixture
+
+    outcomes = clean_fixture()
+    assert {o.line.article[0] for o in outcomes} == {"m", "b", "a"}  # the three languages
+    wrong = [(o.line.article, o.line.text) for o in outcomes if not o.right]
+    assert wrong == []
 
 
 def test_rule_reasons_are_snake_case() -> None:

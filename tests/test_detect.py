@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tasks.detect import (
@@ -179,11 +180,163 @@ def test_detector_is_built_once() -> None:
 
 
 def test_malay_indonesian_markers() -> None:
-    assert malay_indonesian_markers("Dia tidak datang kerana bahawa kerajaan") == (3, 0)
-    assert malay_indonesian_markers("Dia tidak datang karena bahwa pemerintah") == (0, 3)
+    assert malay_indonesian_markers("Dia tidak datang kerana bahawa syarikat") == (3, 0)
+    assert malay_indonesian_markers("Dia tidak datang karena bahwa kantor") == (0, 3)
     assert malay_indonesian_markers("Universiti dan universitas") == (1, 1)
+
+
+# Everyday words of the other variety (Indonesian "kereta api" = train, "kerajaan" = kingdom,
+# "cukai" = excise; Malay "perusahaan" = industry, "anggaran" = estimate, "rencana" = feature
+# article) and the Indonesian "-iti" words ("peneliti", "menyakiti") are no evidence.
+@pytest.mark.parametrize(
+    "word",
+    [
+        "kereta",
+        "kerajaan",
+        "cukai",
+        "mangsa",
+        "lelaki",
+        "peneliti",
+        "menyakiti",
+        "selebriti",
+        "percuma",
+        "bilik",
+        "semasa",
+        "esok",
+        "perancis",
+    ],
+)
+def test_common_indonesian_words_are_not_malay_markers(word: str) -> None:
+    assert malay_indonesian_markers(f"Ini {word} itu")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "perusahaan",
+        "rencana",
+        "anggaran",
+        "pajak",
+        "ledakan",
+        "pemerintah",
+        "kebijakan",
+        "berbagai",
+    ],
+)
+def test_common_malay_words_are_not_indonesian_markers(word: str) -> None:
+    assert malay_indonesian_markers(f"Ini {word} itu")[1] == 0
+
+
+def test_indonesian_markers_override_a_near_certain_malay() -> None:
+    text = (
+        "Penyerang itu memberikan bola kepada rakan sepasukannya dalam perlawanan tersebut "
+        "sebelum berpusing dekat garisan tengah karena dia gembira. Pasukan itu kalah bahwa "
+        "tiada gol."
+    )
+    lingua = language_detector().compute_language_confidence_values(text)[0]
+    assert lingua.language.iso_code_639_3.name == "MSA" and lingua.value > 0.99
+    guess = detect_language(text)
+    assert guess.code == "ind_Latn"
+    assert [code for code, _ in guess.candidates[:2]] == ["ind_Latn", "zsm_Latn"]
+
+
+def test_one_marker_against_a_sure_detector_is_a_close_call() -> None:
+    text = (
+        "Penyerang itu memberikan bola kepada rakan sepasukannya dalam perlawanan tersebut "
+        "sebelum berpusing dekat garisan tengah karena dia gembira."
+    )
+    guess = detect_language(text)
+    (first, first_confidence), (second, second_confidence) = guess.candidates[:2]
+    assert {first, second} == {"ind_Latn", "zsm_Latn"}
+    assert 0.2 < second_confidence <= first_confidence < 0.8
+
+
+ASSAMESE = [
+    "অসমৰ মুখ্যমন্ত্ৰীয়ে আজি গুৱাহাটীত এখন সংবাদমেল আহ্বান কৰি নতুন আঁচনিৰ বিষয়ে ঘোষণা কৰে।",
+    "বানপানীৰ ফলত ব্ৰহ্মপুত্ৰৰ পাৰৰ বহুতো গাঁৱৰ মানুহে ঘৰ এৰি আশ্ৰয় শিবিৰত থাকিবলগীয়া হৈছে।",
+]
+BENGALI = [
+    "আসামের মুখ্যমন্ত্রী আজ গুয়াহাটিতে একটি সংবাদ সম্মেলন ডেকে নতুন প্রকল্পের কথা ঘোষণা করেন।",
+    "বন্যার ফলে ব্রহ্মপুত্রের তীরের বহু গ্রামের মানুষ ঘর ছেড়ে আশ্রয় শিবিরে থাকতে বাধ্য হয়েছেন।",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, "asm_Beng") for t in ASSAMESE] + [(t, "ben_Beng") for t in BENGALI]
+)
+def test_assamese_and_bengali_by_their_letters(text: str, expected: str) -> None:
+    guess = detect_language(text)
+    assert guess.code == expected
+    assert guess.candidates[0][0] == expected
+
+
+EGYPTIAN = "الحكومة مش عايزة تقول الحقيقة دلوقتي، وده اللي الناس كلها عارفاه كويس."
+MOROCCAN = "الحكومة ديال المغرب بغات دابا تزيد فالضرائب بزاف على الناس، وهادشي ماشي مزيان."
+STANDARD = "قالت الحكومة إنها ستعلن عن خطة جديدة لخفض الضرائب في الأسبوع المقبل."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (EGYPTIAN, "arz_Arab"),
+        (MOROCCAN, "ary_Arab"),
+        (STANDARD, "arb_Arab"),
+        # one dialect word in Standard Arabic (a quote, a name) is not enough
+        ("قال الوزير للصحفيين مش واضح بعد ما إذا كانت الحكومة ستعلن عن خطة جديدة.", "arb_Arab"),
+        # nor a few dialect words in a long Standard Arabic article
+        (" ".join([STANDARD] * 12 + [EGYPTIAN]), "arb_Arab"),
+    ],
+)
+def test_arabic_dialects_by_their_words(text: str, expected: str) -> None:
+    guess = detect_language(text)
+    assert guess.code == expected
+    assert guess.candidates[0][0] == expected
+
+
+def test_candidates_are_the_best_three_best_first() -> None:
+    guess = detect_language("Kerajaan Malaysia berkata bahawa harga minyak akan naik bulan depan.")
+    assert 1 <= len(guess.candidates) <= 3
+    assert guess.candidates[0] == (guess.code, pytest.approx(guess.confidence, abs=1e-4))
+    confidences = [value for _, value in guess.candidates]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 < value <= 1.0 for value in confidences)
+
+
+def test_undetermined_text_has_no_candidates_or_its_guesses() -> None:
+    assert detect_language("").candidates == ()
+    khmer = detect_language("ព្រះរាជាណាចក្រកម្ពុជា ជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍")
+    assert khmer.candidates == (("khm_Khmr", pytest.approx(khmer.confidence, abs=1e-4)),)
 
 
 def test_lone_surrogates_do_not_break_detection() -> None:
     guess = detect_language("Kerajaan Malaysia berkata bahawa \ud800 harga minyak akan naik.")
     assert guess.code == "zsm_Latn"
+
+
+def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
+    from tasks.ingest import RawArticle
+    from tasks.prepare import prepare_article
+    from tasks.write import to_table, write_atomic
+
+    def prepare(text: str, source_lang: str | None) -> dict[str, object]:
+        raw = RawArticle(article_id="a1", source="a1.txt", text=text, error=None)
+        article, _ = prepare_article(
+            raw, source_lang=source_lang, target_lang="eng_Latn",
+            count_tokens=lambda t: len(t) // 3 + 1, max_segment_tokens=200,
+        )  # fmt: skip
+        return article
+
+    detected = prepare(EGYPTIAN, None)
+    given = prepare(EGYPTIAN, "arb_Arab")
+    write_atomic(to_table("articles", [detected, given]), tmp_path / "articles.parquet")
+    table = pd.read_parquet(tmp_path / "articles.parquet")
+    candidates = [list(value) for value in table["lang_candidates"]]
+    assert candidates[0][0]["lang"] == "arz_Arab" == table["source_lang"][0]
+    assert candidates[0][0]["confidence"] == pytest.approx(table["lang_confidence"][0], abs=1e-4)
+    assert candidates[1] == []  # a language given by the user has no candidates
+
+
+def test_no_marker_is_a_word_of_the_other_variety_in_ntrex(ntrex_dir: Path) -> None:
+    from eval.langid_ntrex import marker_offenders
+
+    assert marker_offenders(ntrex_dir) == []

@@ -104,6 +104,92 @@ def test_stray_closing_quote_stays_with_its_sentence() -> None:
 # --- token-length fallback ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "lang", "expected"),
+    [
+        # Latin initials spelled out in Arabic and Bengali script
+        (
+            "قال دي. كي. أريا إن الحكومة ستعلن القرار. وأضاف أن الاجتماع سيعقد غدا.",
+            "arb_Arab",
+            ["قال دي. كي. أريا إن الحكومة ستعلن القرار.", "وأضاف أن الاجتماع سيعقد غدا."],
+        ),
+        (
+            "জর্জ ডব্লিউ. বুশ আজ বক্তৃতা দেন। তিনি বলেন যে যুদ্ধ শেষ হবে।",
+            "ben_Beng",
+            ["জর্জ ডব্লিউ. বুশ আজ বক্তৃতা দেন।", "তিনি বলেন যে যুদ্ধ শেষ হবে।"],
+        ),
+        (
+            "ডিওনিইও এ. লিন্ড বাজান। তিনি খুশি।",
+            "ben_Beng",
+            ["ডিওনিইও এ. লিন্ড বাজান।", "তিনি খুশি।"],
+        ),
+    ],
+)
+def test_initials_in_any_script_do_not_split(
+    paragraph: str, lang: str, expected: list[str]
+) -> None:
+    assert split_sentences(paragraph, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "lang", "expected"),
+    [
+        ("The speed is 600Mbit/s. The old one was slower.", "eng_Latn", 2),
+        ("Kelajuan ialah 600Mbit/s. Yang lama lebih perlahan.", "zsm_Latn", 2),
+        ("The wall is 3.50 m. It was built in 1990.", "eng_Latn", 2),
+        ("রাস্তাটি ৩.৫০ কিমি. তারপর তিনি চলে যান।", "ben_Beng", 2),
+        ("They sold apples, pears, etc. The market closed at noon.", "eng_Latn", 2),
+        ("Mereka menjual epal, pir, dll. Pasar ditutup pada tengah hari.", "zsm_Latn", 2),
+        ("باعوا التفاح والكمثرى إلخ. ثم أغلق السوق ظهرا.", "arb_Arab", 2),
+        # still one sentence: "etc." before a lower-case word, a title after a number
+        ("They sold apples, pears, etc. and kept the rest.", "eng_Latn", 1),
+        ("He lives at 10 St. Mary's Road in London.", "eng_Latn", 1),
+    ],
+)
+def test_sentences_end_after_units_and_etc(paragraph: str, lang: str, expected: int) -> None:
+    assert len(split_sentences(paragraph, lang)) == expected
+
+
+def test_numbered_list_items_and_the_sentences_after_them() -> None:
+    paragraph = (
+        "Ada tiga langkah. (1) Potong cukai. (2) Naikkan perbelanjaan. (3) Reformasi sekolah. "
+        "Menteri berkata ia akan berjaya. Pengkritik tidak bersetuju."
+    )
+    assert split_sentences(paragraph, "zsm_Latn") == [
+        "Ada tiga langkah.",
+        "(1) Potong cukai.",
+        "(2) Naikkan perbelanjaan.",
+        "(3) Reformasi sekolah.",
+        "Menteri berkata ia akan berjaya.",
+        "Pengkritik tidak bersetuju.",
+    ]
+    inline = "Rancangan itu (1) potong cukai (2) naikkan gaji. Menteri berkata begitu."
+    assert len(split_sentences(inline, "zsm_Latn")) == 2
+
+
+@pytest.mark.parametrize("quote", ['"', "“", "«"])
+def test_unbalanced_quote_does_not_merge_sentences(quote: str) -> None:
+    paragraph = (
+        f"He said {quote}we will win. Then he left. The crowd cheered. Police arrived later."
+    )
+    assert split_sentences(paragraph, "eng_Latn") == [
+        f"He said {quote}we will win.",
+        "Then he left.",
+        "The crowd cheered.",
+        "Police arrived later.",
+    ]
+
+
+def test_quoted_sentences_split_and_the_closing_quote_stays() -> None:
+    paragraph = '"We were going to war. Millions died. Now we have peace." He said it.'
+    assert split_sentences(paragraph, "eng_Latn") == [
+        '"We were going to war.',
+        "Millions died.",
+        'Now we have peace."',
+        "He said it.",
+    ]
+
+
 def test_short_sentences_are_left_alone() -> None:
     paragraph = "One two three. Four five."
     assert segment_paragraph(paragraph, "eng_Latn", _words, 5) == ["One two three.", "Four five."]
