@@ -336,7 +336,9 @@ def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
     assert candidates[1] == []  # a language given by the user has no candidates
 
 
-def test_no_marker_is_a_word_of_the_other_variety_in_ntrex(ntrex_dir: Path) -> None:
+@pytest.mark.ntrex
+def test_no_marker_is_a_word_of_the_other_variety_in_ntrex(full_ntrex_dir: Path) -> None:
+    ntrex_dir = full_ntrex_dir
     from eval.langid_ntrex import marker_offenders
 
     assert marker_offenders(ntrex_dir) == []
