@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from lingua import Language
 
 from tasks.detect import (
     MAX_SAMPLE_CHARS,
@@ -14,8 +15,10 @@ from tasks.detect import (
     LanguageGuess,
     detect_article_language,
     detect_language,
-    language_detector,
+    detector_for,
+    lingua_confidences,
     malay_indonesian_markers,
+    quick_detector,
 )
 from tasks.languages import ntrex_files, ntrex_to_nllb
 
@@ -175,8 +178,10 @@ def test_very_long_text_is_capped(ntrex_dir: Path) -> None:
     assert detect_language(huge).code == "zsm_Latn"
 
 
-def test_detector_is_built_once() -> None:
-    assert language_detector() is language_detector()
+def test_detectors_are_built_once() -> None:
+    assert quick_detector() is quick_detector()
+    shortlist = frozenset([Language.MALAY, Language.INDONESIAN])
+    assert detector_for(shortlist) is detector_for(frozenset(shortlist))
 
 
 def test_malay_indonesian_markers() -> None:
@@ -233,8 +238,8 @@ def test_indonesian_markers_override_a_near_certain_malay() -> None:
         "sebelum berpusing dekat garisan tengah karena dia gembira. Pasukan itu kalah bahwa "
         "tiada gol."
     )
-    lingua = language_detector().compute_language_confidence_values(text)[0]
-    assert lingua.language.iso_code_639_3.name == "MSA" and lingua.value > 0.99
+    lingua = max(lingua_confidences(text).items(), key=lambda item: item[1])
+    assert lingua[0].iso_code_639_3.name == "MSA" and lingua[1] > 0.99
     guess = detect_language(text)
     assert guess.code == "ind_Latn"
     assert [code for code, _ in guess.candidates[:2]] == ["ind_Latn", "zsm_Latn"]
