@@ -294,7 +294,9 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         scores: list[dict[str, Any]] = []
         if config.references:
             final = write_rows(articles, claim.staging / "final.articles.parquet")
-            scores = score_articles([final], str(config.references), config.alignment)
+            scores = score_articles(
+                [final], str(config.references), config.inputs, config.alignment
+            )
         model_seconds = sum(o.model_seconds for o in outcomes)
         run = run_row(config, spec, run_id, started, articles, len(segments), model_seconds, key)
         run |= repair_stats(segments)

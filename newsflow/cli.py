@@ -100,6 +100,12 @@ def run(
     summarize: Annotated[bool | None, typer.Option(help="Summarize articles.")] = None,
     text_column: Annotated[str | None, typer.Option(help="Text column of tables.")] = None,
     max_file_bytes: Annotated[int | None, typer.Option(help="Larger files fail.")] = None,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks", help="Follow links that lead outside an input directory."
+        ),
+    ] = None,
     batch_articles: Annotated[int | None, typer.Option(help="Articles per batch.")] = None,
     task_runner: Annotated[str | None, typer.Option(help="thread or dask.")] = None,
     dask_address: Annotated[str | None, typer.Option(help="tcp://host:port of a cluster.")] = None,
@@ -114,6 +120,13 @@ def run(
         raise fail(f"input not found: {', '.join(missing)}")
     if config.references is not None and not config.references.exists():
         raise fail(f"references not found: {config.references}")
+    if config.references is not None:
+        from tasks.references import ReferenceError, load_references
+
+        try:
+            load_references(config.references)  # a broken table stops the run before any work
+        except ReferenceError as error:
+            raise fail(str(error)) from None
     from tasks.models import ModelUnavailableError
 
     try:

@@ -27,7 +27,8 @@ from tasks.engines import EngineSpec, get_summarizer, get_translator
 from tasks.ingest import RawArticle, ingest
 from tasks.models import load_tokenizer
 from tasks.prepare import prepare_article
-from tasks.score import aligned_documents, load_references, score_documents
+from tasks.references import load_references, match_reference, unused_references
+from tasks.score import aligned_documents, score_documents
 
 Row = dict[str, Any]
 
@@ -136,7 +137,10 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
         text_column=config.text_column,
         id_column=config.id_column,
         max_bytes=config.max_file_bytes,
+        follow_symlinks=config.follow_symlinks,
     )
+    if config.references is not None:
+        check_references(raws, config)
     cache = ResultCache(Path(cache_dir)).load()
     hits: list[tuple[int, RawArticle]] = []
     duplicates: list[tuple[int, str, str]] = []
@@ -170,6 +174,32 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
         f"{len(todo)} to translate in {len(chunks)} batches"
     )
     return Plan(chunks, settled, len(raws), len(hits), duplicates)
+
+
+def check_references(raws: list[RawArticle], config: RunConfig) -> None:
+    """Match every readable input with its reference before any model work.
+
+    A reference that cannot be used at all raises `ReferenceError` (naming the files); an
+    article without a usable reference, and a reference no input matched, are logged here and
+    get a row in `scores` with the reason when the run scores.
+    """
+    assert config.references is not None
+    logger = get_run_logger()
+    references = load_references(Path(config.references))
+    matches = [
+        (raw.source, match_reference(references, raw.article_id, raw.source, config.inputs))
+        for raw in raws
+        if raw.text is not None
+    ]
+    missing = [(source, m.problem) for source, m in matches if m.text is None]
+    for source, problem in missing[:20]:
+        logger.warning(f"{source}: will not be scored: {problem}")
+    if len(missing) > 20:
+        logger.warning(f"... and {len(missing) - 20} more inputs without a usable reference")
+    unused = unused_references(references, (m.key for _, m in matches))
+    if unused:
+        shown = ", ".join(unused[:5]) + (" ..." if len(unused) > 5 else "")
+        logger.warning(f"{len(unused)} references match no input: {shown}")
 
 
 @task(name="prepare", cache_policy=NONE)
@@ -265,8 +295,11 @@ def fail_batch(batch: BatchFiles, reason: str) -> BatchOutcome:
 
 
 @task(name="score", cache_policy=NONE)
-def score_articles(article_files: list[str], references: str, alignment: str = "auto") -> list[Row]:
-    """BLEU, chrF++ and TER of every article that has a reference.
+def score_articles(
+    article_files: list[str], references: str, roots: list[Path], alignment: str = "auto"
+) -> list[Row]:
+    """BLEU, chrF++ and TER of every article that has a reference; a row with the reason for
+    every ok article that has none. `roots`: the run's inputs, references mirror them.
 
     `alignment="line"`: a reference whose line count differs is reported, not scored."""
     refs = load_references(Path(references))
@@ -274,7 +307,8 @@ def score_articles(article_files: list[str], references: str, alignment: str = "
     docs = [
         doc
         for path in article_files
-        for _, doc in aligned_documents(read_rows(path), refs, strict=strict)
+        for _, doc in aligned_documents(read_rows(path), refs, roots, strict=strict)
     ]
-    get_run_logger().info(f"scoring {len(docs)} articles that have references")
+    scored = sum(doc.references != [] for doc in docs)
+    get_run_logger().info(f"scoring {scored} of {len(docs)} articles (the others lack references)")
     return [asdict(row) for row in score_documents(docs)]
