@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from tasks.cache import (
 from tasks.checks import flag_counts, repair_stats
 from tasks.engines import EngineSpec, resolve_backend, restrict_vocab_for
 from tasks.models import load_tokenizer, resolve_device, resolve_model
+from tasks.revision import package_versions
 from tasks.steps import (
     POSITION,
     BatchOutcome,
@@ -45,29 +45,8 @@ from tasks.steps import (
     score_articles,
     write_rows,
 )
+from tasks.verify import check_output
 from tasks.write import write_run
-
-PACKAGES = (
-    "newsflow",
-    "torch",
-    "transformers",
-    "tokenizers",
-    "sacrebleu",
-    "prefect",
-    "lingua-language-detector",
-    "sentencex",
-    "ctranslate2",
-)
-
-
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def resolve_engines(config: RunConfig) -> EngineSpec:
@@ -274,6 +253,7 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
     output = Path(config.output)
     for dead in clean_abandoned_runs(output):
         logger.warning(f"removed what run {dead} left behind (its process died)")
+    check_output(output)  # never add to a damaged output
     claim = claim_staging(output, run_id)
     key = result_key(config, spec)
     cache_dir = str(output / CACHE_DIR / key)

@@ -127,6 +127,12 @@ def run(
             load_references(config.references)  # a broken table stops the run before any work
         except ReferenceError as error:
             raise fail(str(error)) from None
+    from tasks.verify import DamagedOutputError, check_output
+
+    try:
+        check_output(config.output)  # a damaged output stops the run before any work
+    except DamagedOutputError as error:
+        raise fail(str(error)) from None
     from tasks.models import ModelUnavailableError
 
     try:
@@ -143,6 +149,29 @@ def run(
         raise fail(f"the run failed: {type(error).__name__}: {error}") from None
     print_summary(summary, config.output)
     raise typer.Exit(EXIT_SOME_FAILED if summary["n_failed"] else EXIT_OK)
+
+
+@app.command("verify")
+def verify_command(
+    output: Annotated[Path, typer.Argument(help="Output directory of earlier runs.")],
+) -> None:
+    """Check every dataset file and cache entry of OUTPUT; exit 2 naming any damaged one."""
+    from tasks.verify import verify_output
+
+    if not output.is_dir():
+        raise fail(f"not a directory: {output}")
+    damages = verify_output(output)
+    for damage in damages:
+        console.print(f"[red]damaged:[/red] {damage}", soft_wrap=True)
+    if damages:
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    files = sum(
+        1
+        for name in ("articles", "segments", "scores", "runs")
+        for _ in (output / name).glob("[!._]*.parquet")
+    )
+    console.print(f"{output}: {files} dataset files verified, none damaged")
+    raise typer.Exit(EXIT_OK)
 
 
 # --- evaluation: test sets through the production flow, and runs compared --------------------

@@ -112,16 +112,22 @@ class ProgressLog:
         get_run_logger().info(f"{self.what}: {done}/{total} ({rate:.1f}/s)")
 
 
-def _reuse(cache: ResultCache, hits: list[tuple[int, RawArticle]]) -> tuple[list[Row], list[Row]]:
-    """Rows of cached articles, as this run's: its source and position, marked cached."""
-    articles, segments = cache.fetch(raw.article_id for _, raw in hits)
-    article_rows, segment_rows = [], []
+def _reuse(
+    cache: ResultCache, hits: list[tuple[int, RawArticle]]
+) -> tuple[list[Row], list[Row], list[tuple[int, RawArticle]]]:
+    """Rows of cached articles, as this run's: its source and position, marked cached; and the
+    hits whose cache entry turned out damaged (discarded: they are to be redone)."""
+    articles, segments, damaged = cache.fetch(raw.article_id for _, raw in hits)
+    article_rows, segment_rows, redo = [], [], []
     for position, raw in hits:
+        if raw.article_id in damaged:
+            redo.append((position, raw))
+            continue
         row = dict(articles[raw.article_id])
         row |= {"source": raw.source, "cached": True, POSITION: position}
         article_rows.append(row)
         segment_rows.extend(segments.get(raw.article_id, []))
-    return article_rows, segment_rows
+    return article_rows, segment_rows, redo
 
 
 @task(name="plan", cache_policy=NONE)
@@ -141,7 +147,7 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
     )
     if config.references is not None:
         check_references(raws, config)
-    cache = ResultCache(Path(cache_dir)).load()
+    cache = ResultCache(Path(cache_dir), logger.warning).load()
     hits: list[tuple[int, RawArticle]] = []
     duplicates: list[tuple[int, str, str]] = []
     todo: list[Row] = []
@@ -157,7 +163,11 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
                 hits.append((position, raw))
             else:
                 todo.append(asdict(raw) | {POSITION: position})
-    articles, segments = _reuse(cache, hits)
+    articles, segments, redo = _reuse(cache, hits)
+    if redo:
+        todo.extend(asdict(raw) | {POSITION: position} for position, raw in redo)
+        todo.sort(key=lambda row: row[POSITION])
+        hits = [hit for hit in hits if hit not in redo]
     root = Path(staging)
     settled = BatchFiles(
         -1,

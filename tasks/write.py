@@ -3,7 +3,9 @@
 Each dataset is a directory (`articles/`, `segments/`, `scores/`, `runs/`) holding one file per
 run, so `pandas.read_parquet(dir)` reads every run. A file is written under a hidden name and
 renamed into place: readers never see half a file (pyarrow skips names starting with "." or
-"_"). `runs/` is written last, so a run listed there is complete.
+"_"). Every file is flushed to disk before its rename and carries a checksum on each Parquet page,
+so damage is found when it is read (see `tasks/verify.py`). `runs/` is written last, so a run
+listed there is complete.
 """
 
 from __future__ import annotations
@@ -27,14 +29,37 @@ def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
-    """Write `table` to `path` so that the file appears complete or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, temporary, compression="zstd")
+def fsync_and_replace(temporary: Path, path: Path) -> None:
+    """Flush `temporary` to disk, rename it to `path`, and flush the rename (the directory)."""
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def write_table_durably(table: pa.Table, path: Path) -> None:
+    """`table` to `path` with a checksum on every Parquet page, appearing complete or not at
+    all (written under a hidden name, flushed to disk, renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, temporary, compression="zstd", write_page_checksum=True)
+    fsync_and_replace(temporary, path)
+
+
+def read_verified(path: Path) -> list[dict[str, Any]]:
+    """Rows of a Parquet file, every page checked against its checksum (when it has one)."""
+    if not path.stat().st_size:  # an empty table written as no bytes at all
+        return []
+    return pq.read_table(path, page_checksum_verification=True).to_pylist()
+
+
+def write_atomic(table: pa.Table, path: Path) -> None:
+    """Write `table` to `path` so that the file appears complete or not at all."""
+    write_table_durably(table, path)
 
 
 def write_run(output: Path, run_id: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
