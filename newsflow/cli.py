@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from newsflow import shutdown
 from newsflow.config import RunConfig
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
@@ -143,6 +144,7 @@ def run(
         raise fail(str(error)) from None
     from flows.pipeline import translate_news
 
+    shutdown.install()  # from here on, child processes: none outlives the command
     try:
         summary = translate_news(config)
     except Exception as error:
@@ -212,6 +214,7 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
         raise fail(str(error)) from None
     from flows.evaluate import evaluate
 
+    shutdown.install()
     try:
         result = evaluate(test_set, config)
     except Exception as error:
@@ -318,6 +321,7 @@ def compare_command(
             raise fail(f"{path}: {error}") from None
     from flows.evaluate import compare_runs
 
+    shutdown.install()
     try:
         result = compare_runs(run_a, run_b, output)
     except Exception as error:

@@ -29,6 +29,7 @@ from tasks.models import load_tokenizer
 from tasks.prepare import prepare_article
 from tasks.references import load_references, match_reference, unused_references
 from tasks.score import aligned_documents, score_documents
+from tasks.stop import should_retry
 
 Row = dict[str, Any]
 
@@ -260,7 +261,13 @@ def load_models(spec: EngineSpec) -> None:
         get_run_logger().warning(f"models will load with the first batch: {error!r}")
 
 
-@task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)
+@task(
+    name="translate-and-summarize",
+    cache_policy=NONE,
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=should_retry,
+)
 def process_batch(
     batch: BatchFiles, spec: EngineSpec, n_batches: int, cache_dir: str
 ) -> BatchOutcome:

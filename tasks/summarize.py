@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.segment import segment_paragraph
+from tasks.stop import check_stop, stopping_criteria
 from tasks.translate import plan_batches
 
 MAX_LEVELS = 6  # each level shrinks the text by the summarizer's ratio; 6 covers books
@@ -103,13 +104,16 @@ class Summarizer:
             padded = self.tokenizer.pad(
                 {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
             )
+            check_stop()
             started = time.perf_counter()
             with torch.inference_mode():
                 # The model's own generation config (beams, lengths, n-gram blocking) applies.
                 sequences = self.model.generate(
                     input_ids=padded["input_ids"].to(self.model.device),
                     attention_mask=padded["attention_mask"].to(self.model.device),
+                    stopping_criteria=stopping_criteria(),
                 )
+            check_stop()  # a stopped generate returns partial outputs: never use them
             self.model_seconds += time.perf_counter() - started
             decoded = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
             for index, text in zip(batch, decoded, strict=True):

@@ -1,0 +1,118 @@
+"""Ending a command cleanly: SIGTERM and SIGINT stop the run, and no child process outlives it.
+
+A run starts child processes: Prefect's temporary server (a uvicorn process listening on
+127.0.0.1), and with `--task-runner dask` a local cluster. On SIGTERM or SIGINT the command
+asks model work to stop (`tasks.stop`), unwinds like any error (the run's partial files are
+removed, see `flows.pipeline`), and on its way out, after Prefect has stopped its server, ends
+every child process that is still alive: politely, then with SIGKILL after a few seconds.
+SIGKILL itself cannot be caught; a watchdog process (`python -m newsflow.shutdown PID`) ends
+what a killed command leaves behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import psutil
+
+from tasks.stop import STOP
+
+GRACE_SECONDS = 5.0
+WATCH_INTERVAL_SECONDS = 1.0
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if STOP.is_set():  # a second signal while stopping: leave at once
+        end_children()
+        os._exit(128 + signum)
+    STOP.set()
+    print(f"newsflow: {signal.Signals(signum).name} received: stopping", file=sys.stderr)
+    raise SystemExit(128 + signum)
+
+
+def end_children(grace: float = GRACE_SECONDS) -> None:
+    """Terminate every descendant of this process; kill those still alive after `grace`."""
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.Error:
+            continue
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.Error:
+            continue
+
+
+_installed: list[bool] = []
+
+
+def install() -> None:
+    """Stop on SIGTERM/SIGINT; end every child process on exit; watch for SIGKILL (once)."""
+    if _installed:
+        return
+    _installed.append(True)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    atexit.register(end_children)  # registered first, so it runs after Prefect's own cleanup
+    start_watchdog()
+
+
+def start_watchdog() -> None:
+    """A small process that ends this one's descendants if this one dies without doing so."""
+    watchdog = subprocess.Popen(
+        [sys.executable, "-m", "newsflow.shutdown", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # not a child to end, and out of reach of the terminal's ^C
+    )
+    atexit.register(_stop_watchdog, watchdog)
+
+
+def _stop_watchdog(watchdog: subprocess.Popen[bytes]) -> None:
+    watchdog.terminate()
+    watchdog.wait()
+
+
+def watch(pid: int) -> None:
+    """Remember `pid`'s descendants while it lives; when it is gone, end those left."""
+    try:
+        parent = psutil.Process(pid)
+    except psutil.Error:
+        return
+    seen: dict[int, psutil.Process] = {}
+    while parent.is_running():
+        try:
+            for child in parent.children(recursive=True):
+                if child.pid != os.getpid():  # not this watchdog itself
+                    seen.setdefault(child.pid, child)
+        except psutil.Error:
+            break
+        time.sleep(WATCH_INTERVAL_SECONDS)
+    left = [p for p in seen.values() if p.is_running()]  # same pid and start time only
+    for process in left:
+        try:
+            process.terminate()
+        except psutil.Error:
+            continue
+    _, alive = psutil.wait_procs(left, timeout=GRACE_SECONDS)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            continue
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch(int(sys.argv[1]))
