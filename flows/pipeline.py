@@ -62,6 +62,7 @@ def resolve_engines(config: RunConfig) -> EngineSpec:
         beams=config.beams,
         token_budget=config.token_budget,
         restrict_vocab=restrict_vocab_for(backend, config.restrict_vocab),
+        summary_max_chunks=config.summary_max_chunks,
     )
 
 

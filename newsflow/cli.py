@@ -99,6 +99,9 @@ def run(
         bool | None, typer.Option(help="Decode over the English vocabulary only (ctranslate2).")
     ] = None,
     summarize: Annotated[bool | None, typer.Option(help="Summarize articles.")] = None,
+    summary_max_chunks: Annotated[
+        int | None, typer.Option(help="Most chunks summarized per level and article.")
+    ] = None,
     text_column: Annotated[str | None, typer.Option(help="Text column of tables.")] = None,
     max_file_bytes: Annotated[int | None, typer.Option(help="Larger files fail.")] = None,
     follow_symlinks: Annotated[

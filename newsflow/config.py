@@ -67,6 +67,12 @@ class RunConfig(BaseSettings):
         False, description="Follow symbolic links that lead outside an input directory."
     )
     summarize: bool = Field(True, description="Write a summary of every article.")
+    summary_max_chunks: int = Field(
+        16,
+        ge=1,
+        description="Most chunks summarized per level and article: a longer text is "
+        "summarized from this many chunks chosen evenly (bounds the cost per article).",
+    )
     batch_articles: int = Field(
         256, ge=1, description="Articles per work batch (the unit of retries and of Dask)."
     )

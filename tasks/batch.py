@@ -204,14 +204,18 @@ def assemble_articles(articles: list[Row], segments: list[Row]) -> None:
 
 
 def summarize_articles(
-    articles: list[Row], summarizer: Summarizer, log: Callable[[str], None] | None = None
+    articles: list[Row],
+    summarizer: Summarizer,
+    log: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Add a summary to every ok article, in place."""
     todo = [a for a in articles if a["status"] == "ok" and a.get("translation")]
-    summaries = summarizer.summarize([a["translation"] for a in todo])
+    summaries = summarizer.summarize([a["translation"] for a in todo], progress)
     for article, summary in zip(todo, summaries, strict=True):
         article["summary"] = summary.text
         article["summary_chunks"] = summary.chunks
+        article["summary_chunks_total"] = summary.total_chunks
     if log is not None and todo:
         longest = max(s.chunks for s in summaries)
         log(f"summarized {len(todo)} articles (most chunks for one article: {longest})")

@@ -48,6 +48,12 @@ def articles_schema() -> pa.Schema:
             ("translation", pa.string(), "English text; line N translates line N of clean_text"),
             ("summary", pa.string(), "summary of the translation (null when not summarized)"),
             ("summary_chunks", pa.int32(), "chunks summarized first (1 = the text fitted)"),
+            (
+                "summary_chunks_total",
+                pa.int32(),
+                "chunks the text had; more than summary_chunks: the summary is of chunks chosen "
+                "evenly (--summary-max-chunks)",
+            ),
             ("n_segments", pa.int32(), "sentences translated"),
             *flag_counts,
             ("n_repaired", pa.int32(), "segments decoded a second time (see segments.repair)"),

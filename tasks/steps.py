@@ -104,13 +104,14 @@ class ProgressLog:
         self.every = every_seconds
         self.started = self.last = time.perf_counter()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, stage: str = "") -> None:
         now = time.perf_counter()
         if done < total and now - self.last < self.every:
             return
         self.last = now
         rate = done / max(now - self.started, 1e-9)
-        get_run_logger().info(f"{self.what}: {done}/{total} ({rate:.1f}/s)")
+        where = f" ({stage})" if stage else ""
+        get_run_logger().info(f"{self.what}{where}: {done}/{total} ({rate:.1f}/s)")
 
 
 def _reuse(
@@ -280,7 +281,10 @@ def process_batch(
     translate_segments(segments, translator, ProgressLog(label))
     assemble_articles(articles, segments)
     if summarizer is not None:
-        summarize_articles(articles, summarizer, get_run_logger().info)
+        chunks = ProgressLog(f"batch {batch.index + 1}/{n_batches}: summary chunks")
+        summarize_articles(
+            articles, summarizer, get_run_logger().info, lambda level, d, t: chunks(d, t, level)
+        )
     after = translator.model_seconds + (summarizer.model_seconds if summarizer else 0.0)
     staging = Path(batch.articles).parent
     done = BatchFiles(

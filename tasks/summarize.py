@@ -1,8 +1,13 @@
-"""Summarizing English text, map-reduce style so nothing is cut off.
+"""Summarizing English text, map-reduce style, at a bounded cost per article.
 
 A text that fits the summarizer's input is summarized directly. A longer one is split into
 chunks that fit (at paragraph, then sentence boundaries), each chunk is summarized, and the joined
 chunk summaries are summarized again, until one pass fits. Nothing is truncated silently.
+
+The cost is bounded: at most `max_chunks` chunks are summarized per level. A text with more
+chunks (longer than about `max_chunks` x the summarizer's input limit, in tokens) is summarized
+from `max_chunks` of them chosen evenly from start to end, and says so: its `total_chunks`
+exceeds its `chunks`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from tasks.stop import check_stop, stopping_criteria
 from tasks.translate import plan_batches
 
 MAX_LEVELS = 6  # each level shrinks the text by the summarizer's ratio; 6 covers books
+DEFAULT_MAX_CHUNKS = 16  # chunks summarized per level and article: about 16k tokens for BART
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,17 @@ class Summary:
     input_tokens: int
     chunks: int  # chunks summarized at the first level (1 = the text fitted)
     levels: int  # passes of map-reduce (1 = direct)
+    total_chunks: int = 0  # chunks the text had at the first level (> chunks: evenly chosen)
+
+
+def choose_evenly(chunks: list[str], count: int) -> list[str]:
+    """`count` of `chunks`, spread evenly from the first to the last, in order."""
+    if len(chunks) <= count:
+        return chunks
+    if count == 1:
+        return [chunks[len(chunks) // 2]]
+    step = (len(chunks) - 1) / (count - 1)
+    return [chunks[round(i * step)] for i in range(count)]
 
 
 def chunk_lines(lines: Sequence[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
@@ -54,52 +71,80 @@ def chunk_lines(lines: Sequence[str], count_tokens: Callable[[str], int], limit:
 class Summarizer:
     """A seq2seq summarizer (BART family) with its own generation settings."""
 
-    def __init__(self, tokenizer: Any, model: Any, *, token_budget: int) -> None:
+    def __init__(
+        self,
+        tokenizer: Any,
+        model: Any,
+        *,
+        token_budget: int,
+        max_chunks: int = DEFAULT_MAX_CHUNKS,
+    ) -> None:
         self.tokenizer = tokenizer
         self.model = model
         positions = int(getattr(model.config, "max_position_embeddings", 1024))
         self.input_limit = min(int(tokenizer.model_max_length), positions) - 2  # <s> and </s>
         self.token_budget = token_budget
+        self.max_chunks = max_chunks
         self.model_seconds = 0.0
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def summarize(self, texts: Sequence[str]) -> list[Summary]:
-        """One summary per text; the work of all texts is batched together at each level."""
+    def summarize(
+        self, texts: Sequence[str], progress: Callable[[str, int, int], None] | None = None
+    ) -> list[Summary]:
+        """One summary per text; the work of all texts is batched together at each level.
+
+        `progress` hears (level, chunks done, chunks of the level) after each model call."""
         current = list(texts)
         input_tokens = [self.count_tokens(t) for t in texts]
         first_chunks = [0] * len(texts)
+        total_chunks = [0] * len(texts)
         levels = [0] * len(texts)
         pending = [i for i, t in enumerate(texts) if t.strip()]
         for level in range(1, MAX_LEVELS + 1):
             if not pending:
                 break
-            chunked = {
+            every = {
                 i: chunk_lines(current[i].split("\n"), self.count_tokens, self.input_limit)
                 for i in pending
             }
+            chunked = {i: choose_evenly(every[i], self.max_chunks) for i in pending}
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
-            outputs = self._generate([chunk for _, chunk in flat])
+
+            def report(done: int, total: int, level: int = level) -> None:
+                if progress is not None:
+                    progress(f"level {level}", done, total)
+
+            outputs = self._generate([chunk for _, chunk in flat], report)
             joined: dict[int, list[str]] = {i: [] for i in pending}
             for (i, _), summary in zip(flat, outputs, strict=True):
                 joined[i].append(summary)
             for i in pending:
                 if level == 1:
-                    first_chunks[i] = len(chunked[i])
+                    first_chunks[i], total_chunks[i] = len(chunked[i]), len(every[i])
                 current[i] = "\n".join(joined[i])
                 levels[i] = level
             pending = [i for i in pending if len(chunked[i]) > 1]
         return [
-            Summary(current[i] if levels[i] else "", input_tokens[i], first_chunks[i], levels[i])
+            Summary(
+                current[i] if levels[i] else "",
+                input_tokens[i],
+                first_chunks[i],
+                levels[i],
+                total_chunks[i],
+            )
             for i in range(len(texts))
         ]
 
-    def _generate(self, texts: list[str]) -> list[str]:
+    def _generate(
+        self, texts: list[str], progress: Callable[[int, int], None] | None = None
+    ) -> list[str]:
         import torch
 
         encoded = [self.tokenizer(t)["input_ids"] for t in texts]
         results: list[str] = [""] * len(texts)
+        done = 0
         for batch in plan_batches([len(ids) for ids in encoded], self.token_budget):
             padded = self.tokenizer.pad(
                 {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
@@ -118,4 +163,7 @@ class Summarizer:
             decoded = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
             for index, text in zip(batch, decoded, strict=True):
                 results[index] = text.strip()
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(texts))
         return results
