@@ -99,7 +99,8 @@ def scores_schema() -> pa.Schema:
             (
                 "alignment",
                 pa.string(),
-                "line (line-aligned), document, mixed, or misaligned (not scored, see note)",
+                "line (line-aligned), document, mixed, misaligned or unscored (no usable "
+                "reference): the last two not scored, see note",
             ),
             ("n_documents", pa.int32(), "articles scored together"),
             ("n_segments", pa.int32(), "hypothesis/reference pairs scored"),
@@ -114,7 +115,11 @@ def scores_schema() -> pa.Schema:
                 "95% confidence interval half-width: μ ± ci95, as sacrebleu --confidence prints",
             ),
             ("bootstrap", pa.string(), "resamples and seed of the interval: bs:1000|seed:12345"),
-            ("note", pa.string(), "why a document was not scored (misaligned), else null"),
+            (
+                "note",
+                pa.string(),
+                "why a document was not scored (misaligned, unscored), else null",
+            ),
         ]
     )
 
