@@ -147,11 +147,11 @@ def run(
         raise fail(str(error)) from None
     from flows.pipeline import translate_news
 
-    shutdown.install()  # from here on, child processes: none outlives the command
-    try:
-        summary = translate_news(config)
-    except Exception as error:
-        raise fail(f"the run failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():  # from here on, child processes: none outlives the command
+        try:
+            summary = translate_news(config)
+        except Exception as error:
+            raise fail(f"the run failed: {type(error).__name__}: {error}") from None
     print_summary(summary, config.output)
     raise typer.Exit(EXIT_SOME_FAILED if summary["n_failed"] else EXIT_OK)
 
@@ -217,11 +217,11 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
         raise fail(str(error)) from None
     from flows.evaluate import evaluate
 
-    shutdown.install()
-    try:
-        result = evaluate(test_set, config)
-    except Exception as error:
-        raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():
+        try:
+            result = evaluate(test_set, config)
+        except Exception as error:
+            raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
     print_rows(f"{test_set.name}: score (μ ± 95% CI) per language", result["rows"])
     console.print(f"report: {result['report']}\nchart: {result['chart']}")
     if not result["complete"]:
@@ -324,11 +324,11 @@ def compare_command(
             raise fail(f"{path}: {error}") from None
     from flows.evaluate import compare_runs
 
-    shutdown.install()
-    try:
-        result = compare_runs(run_a, run_b, output)
-    except Exception as error:
-        raise fail(f"the comparison failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():
+        try:
+            result = compare_runs(run_a, run_b, output)
+        except Exception as error:
+            raise fail(f"the comparison failed: {type(error).__name__}: {error}") from None
     print_rows(f"A: {run_a}  vs  B: {run_b}  (paired bootstrap)", result["rows"])
     console.print(f"report: {result['report']}")
     raise typer.Exit(EXIT_OK)

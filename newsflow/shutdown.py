@@ -3,8 +3,9 @@
 A run starts child processes: Prefect's temporary server (a uvicorn process listening on
 127.0.0.1), and with `--task-runner dask` a local cluster. On SIGTERM or SIGINT the command
 asks model work to stop (`tasks.stop`), unwinds like any error (the run's partial files are
-removed, see `flows.pipeline`), and on its way out, after Prefect has stopped its server, ends
-every child process that is still alive: politely, then with SIGKILL after a few seconds.
+removed, see `flows.pipeline`), ends every child process (politely, then with SIGKILL after a
+few seconds) and exits without waiting for a model call still running in another thread. On a
+normal exit, every child still alive is ended the same way, after Prefect's own cleanup.
 SIGKILL itself cannot be caught; a watchdog process (`python -m newsflow.shutdown PID`) ends
 what a killed command leaves behind.
 """
@@ -17,6 +18,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import psutil
@@ -27,13 +30,38 @@ GRACE_SECONDS = 5.0
 WATCH_INTERVAL_SECONDS = 1.0
 
 
+class Stopped(SystemExit):
+    """Raised in the main thread on SIGTERM or SIGINT; its code is 128 + the signal number."""
+
+
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     if STOP.is_set():  # a second signal while stopping: leave at once
-        end_children()
-        os._exit(128 + signum)
+        exit_now(128 + signum)
     STOP.set()
     print(f"newsflow: {signal.Signals(signum).name} received: stopping", file=sys.stderr)
-    raise SystemExit(128 + signum)
+    raise Stopped(128 + signum)
+
+
+def exit_now(code: int) -> None:
+    """End every child process, then this process, without waiting for model work in other
+    threads: a CTranslate2 batch cannot be interrupted, and may take many seconds."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    end_children()
+    os._exit(code)
+
+
+@contextmanager
+def stoppable() -> Iterator[None]:
+    """Run a command's flow so that SIGTERM/SIGINT stop it and leave nothing running.
+
+    The flow unwinds first (its partial files are removed, Prefect records the run as
+    crashed), then the command exits at once."""
+    install()
+    try:
+        yield
+    except Stopped as stop:
+        exit_now(int(stop.code or 1))
 
 
 def end_children(grace: float = GRACE_SECONDS) -> None:

@@ -38,6 +38,8 @@ from tasks.engines import EngineSpec
 from tasks.revision import NOT_SHAPING_CACHED_ROWS, code_revision, package_versions
 from tasks.write import (
     DATASETS_IN_WRITE_ORDER,
+    file_record,
+    file_sha256,
     fsync_and_replace,
     read_verified,
     write_table_durably,
@@ -176,8 +178,8 @@ class ResultCache:
         record = {
             "format": CACHE_FORMAT,
             "article_ids": sorted(ids),
-            "articles": _file_record(articles_path, len(ok)),
-            "segments": _file_record(segments_path, len(own_segments)),
+            "articles": file_record(articles_path, len(ok)),
+            "segments": file_record(segments_path, len(own_segments)),
         }
         # The manifest last: a visible manifest is the mark of a complete entry.
         temporary = manifest.with_name(f".{manifest.name}.tmp")
@@ -191,18 +193,6 @@ def _entry_files(manifest: Path) -> tuple[Path, Path]:
     return manifest.with_name(f"{stem}.articles.parquet"), manifest.with_name(
         f"{stem}.segments.parquet"
     )
-
-
-def _file_record(path: Path, rows: int) -> dict[str, Any]:
-    return {"rows": rows, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_entry(manifest: Path) -> tuple[list[Row], list[Row]]:

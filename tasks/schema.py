@@ -148,6 +148,12 @@ def runs_schema() -> pa.Schema:
             ("n_segments", pa.int32(), "sentences translated"),
             ("n_repaired", pa.int32(), "segments decoded a second time"),
             ("repair_rate", pa.float64(), "n_repaired / segments translated (0 when none)"),
+            (
+                "files_json",
+                pa.string(),
+                "size, sha256 and rows of the run's articles, segments and scores files "
+                "(newsflow verify checks them)",
+            ),
         ]
     )
 

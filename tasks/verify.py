@@ -1,22 +1,26 @@
-"""Checking an output directory: every dataset file readable and as long as its run recorded.
+"""Checking an output directory: every dataset file readable and as its run recorded it.
 
-`newsflow verify OUTPUT` reads every page of every dataset file (each page carries a checksum)
-and every result-cache entry; each run checks its output quickly before it starts (every
-file's footer, and row counts against the `runs/` rows) and refuses to add to a damaged one.
+A run's `runs/` row records the size, sha256 and row count of its other files (`files_json`).
+`newsflow verify OUTPUT` reads every page of every dataset file (each page carries a checksum),
+compares every file with that record, and checks every result-cache entry; each run checks its
+output quickly before it starts (every file's footer, size and row count) and refuses to add to
+a damaged one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.cache import CACHE_DIR, MANIFEST_SUFFIX, STAGING_DIR, DamagedEntry, read_entry
-from tasks.write import DATASETS_IN_WRITE_ORDER
+from tasks.write import DATASETS_IN_WRITE_ORDER, file_sha256
 
-# Row counts a `runs/` row records for the other datasets' files of the same run.
+# Row counts every `runs/` row records (runs written before `files_json` have only these).
 COUNTED = {"articles": "n_articles", "segments": "n_segments"}
 
 
@@ -54,33 +58,52 @@ def _read_problem(path: Path, full: bool) -> tuple[int | None, str | None]:
         return None, f"cannot be read ({type(error).__name__}: {error})"
 
 
-def _recorded_counts(output: Path, full: bool) -> dict[str, dict[str, int]]:
-    """run id -> {dataset: rows its runs/ row recorded}, for the readable runs/ files."""
-    counts: dict[str, dict[str, int]] = {}
+def _recorded(output: Path, full: bool) -> dict[str, dict[str, dict[str, Any]]]:
+    """run id -> {dataset: what its runs/ row recorded of that file}: rows always; size and
+    sha256 for runs that recorded them (`files_json`)."""
+    recorded: dict[str, dict[str, dict[str, Any]]] = {}
     for path in sorted((output / "runs").glob("[!._]*.parquet")):
         rows, problem = _read_problem(path, full)
-        if problem is None and rows == 1:
-            row = pq.read_table(path).to_pylist()[0]
-            counts[path.stem] = {name: int(row[column]) for name, column in COUNTED.items()}
-    return counts
+        if problem is not None or rows != 1:
+            continue
+        row = pq.read_table(path).to_pylist()[0]
+        files = json.loads(row.get("files_json") or "{}")
+        for name, column in COUNTED.items():
+            files.setdefault(name, {"rows": int(row[column])})
+        recorded[path.stem] = files
+    return recorded
+
+
+def _mismatch(path: Path, rows: int | None, record: dict[str, Any], full: bool) -> str | None:
+    """How a readable dataset file differs from what its run recorded, or None."""
+    if "bytes" in record and path.stat().st_size != record["bytes"]:
+        return f"is {path.stat().st_size} bytes, but its run wrote {record['bytes']}"
+    if full and "sha256" in record and file_sha256(path) != record["sha256"]:
+        return "does not match the sha256 its run recorded: its content changed"
+    if rows is not None and rows != record["rows"]:
+        return f"holds {rows} rows, but its run recorded {record['rows']}"
+    return None
 
 
 def verify_output(output: Path, full: bool = True) -> list[Damage]:
     """Every damaged file of `output`, with what is wrong and what to do. `full`: read every
-    page (and the result cache); otherwise only footers and row counts (cheap)."""
+    page, compare content hashes, check the result cache; otherwise only footers, sizes and
+    row counts (cheap)."""
     output = Path(output)
     damages: list[Damage] = []
-    counts = _recorded_counts(output, full)
+    recorded = _recorded(output, full)
     in_progress = {p.name for p in (output / STAGING_DIR).glob("[!.]*")}
     for dataset in DATASETS_IN_WRITE_ORDER:
         for path in sorted((output / dataset).glob("[!._]*.parquet")):
             rows, problem = _read_problem(path, full)
-            expected = counts.get(path.stem, {}).get(dataset)
+            record = recorded.get(path.stem, {}).get(dataset)
             if problem is None and dataset == "runs" and rows != 1:
                 problem = f"holds {rows} rows, not 1"
-            if problem is None and expected is not None and rows != expected:
-                problem = f"holds {rows} rows, but its run recorded {expected}"
-            orphan = dataset != "runs" and path.stem not in counts and path.stem not in in_progress
+            if problem is None and record is not None and dataset != "runs":
+                problem = _mismatch(path, rows, record, full)
+            orphan = (
+                dataset != "runs" and path.stem not in recorded and path.stem not in in_progress
+            )
             if full and problem is None and orphan:
                 problem = "belongs to no complete run (no runs/ row): a run died writing it"
             if problem is not None:

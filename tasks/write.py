@@ -10,6 +10,8 @@ listed there is complete.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -62,11 +64,32 @@ def write_atomic(table: pa.Table, path: Path) -> None:
     write_table_durably(table, path)
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_record(path: Path, rows: int) -> dict[str, Any]:
+    """What a reader checks a file against: its size, sha256 and row count."""
+    return {"bytes": path.stat().st_size, "sha256": file_sha256(path), "rows": rows}
+
+
 def write_run(output: Path, run_id: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
-    """Write one run's rows of every dataset; returns the written file of each."""
-    written = {}
+    """Write one run's rows of every dataset; returns the written file of each.
+
+    The `runs/` row, written last, records the size, sha256 and rows of the other files."""
+    written: dict[str, Path] = {}
+    records: dict[str, Any] = {}
     for name in DATASETS_IN_WRITE_ORDER:
         path = output / name / f"{run_id}.parquet"
-        write_atomic(to_table(name, rows.get(name, [])), path)
+        dataset_rows = rows.get(name, [])
+        if name == "runs":
+            files = json.dumps(records, sort_keys=True)
+            dataset_rows = [row | {"files_json": files} for row in dataset_rows]
+        write_atomic(to_table(name, dataset_rows), path)
+        records[name] = file_record(path, len(dataset_rows))
         written[name] = path
     return written

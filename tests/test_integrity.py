@@ -136,6 +136,19 @@ def test_a_file_with_rows_missing_is_named(tmp_path: Path) -> None:
     articles_file = written_output(tmp_path)
     pq.write_table(pq.read_table(articles_file).slice(0, 1), articles_file)
     code, text = verify(tmp_path)
+    assert code == EXIT_CANNOT_RUN and f"damaged: {articles_file}" in text
+    assert "but its run wrote" in text  # its size differs from what the run recorded
+
+
+def test_runs_written_before_file_records_are_checked_by_row_counts(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    articles_file = written_output(tmp_path)
+    runs_file = tmp_path / "runs" / "r1.parquet"
+    runs = pq.read_table(runs_file)
+    pq.write_table(runs.drop_columns(["files_json"]), runs_file)  # as an older run wrote it
+    pq.write_table(pq.read_table(articles_file).slice(0, 1), articles_file)
+    code, text = verify(tmp_path)
     assert code == EXIT_CANNOT_RUN and "holds 1 rows, but its run recorded 2" in text
 
 
