@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from newsflow.config import RunConfig
@@ -186,7 +187,7 @@ def translate_batches(
             submitted.append((prepared.batch, future))
     outcomes: list[BatchOutcome] = []
     for batch, future in submitted:
-        future.wait()
+        wait_for(future)
         if future.state.is_completed():
             outcomes.append(future.result())
         else:
@@ -194,6 +195,16 @@ def translate_batches(
             logger.error(f"batch {batch.index + 1} failed for good: {reason}")
             outcomes.append(fail_batch(batch, reason))
     return rejected, outcomes
+
+
+def wait_for(future: PrefectFuture[Any]) -> None:
+    """Wait for a batch in short steps. Python runs a signal handler (SIGTERM: stop the run) in
+    the main thread only, and only while it runs Python: a signal the kernel delivers to a
+    worker thread never wakes a wait without a timeout, which would last the whole batch."""
+    wrapped = getattr(future, "wrapped_future", None)
+    while wrapped is not None and not wrapped.done():
+        future.wait(timeout=0.5)
+    future.wait()
 
 
 @flow(name="newsflow-model-work", validate_parameters=False)

@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ import psutil
 from tasks.stop import STOP
 
 GRACE_SECONDS = 5.0
+# After SIGTERM/SIGINT, the command exits within this many seconds whatever is still running.
+STOP_DEADLINE_SECONDS = 5.0
 WATCH_INTERVAL_SECONDS = 1.0
 
 
@@ -39,6 +42,11 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
         exit_now(128 + signum)
     STOP.set()
     print(f"newsflow: {signal.Signals(signum).name} received: stopping", file=sys.stderr)
+    # Unwinding removes the run's partial files at once, but then Prefect's task runner waits
+    # for the model call under way, and a CTranslate2 batch cannot be interrupted: leave anyway.
+    deadline = threading.Timer(STOP_DEADLINE_SECONDS, exit_now, args=(128 + signum,))
+    deadline.daemon = True
+    deadline.start()
     raise Stopped(128 + signum)
 
 
