@@ -49,7 +49,9 @@ class CaptureHypotheses:
     def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
         results = self._model.translate_batch(source, **kwargs)
         for tokens, result in zip(source, results, strict=True):
-            self.hypotheses[tuple(tokens)] = list(result.hypotheses[0])
+            # The translator asks for asynchronous results: wait for each one here.
+            done = result.result() if kwargs.get("asynchronous") else result
+            self.hypotheses[tuple(tokens)] = list(done.hypotheses[0])
         return results
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 
 from eval.charts import plot_scores
 from eval.report import METRICS, Report, Score, markdown_table
-from tasks.score import N_BOOTSTRAP, aligned_documents, load_references, make_metrics
+from tasks.references import load_references
+from tasks.score import N_BOOTSTRAP, aligned_documents, make_metrics
 
 COMPARE_REPORT = "report.md"
 COMPARE_CHART = "compare.png"
@@ -85,7 +86,9 @@ def load_system(path: Path) -> System:
             references = path / references
         refs = load_references(references)
         articles = pd.read_parquet(path / "articles" / f"{run_id}.parquet")
-        for article, doc in aligned_documents(articles.to_dict("records"), refs, strict=True):
+        roots = [Path(p) for p in config.get("inputs", [])]
+        records = articles.to_dict("records")
+        for article, doc in aligned_documents(records, refs, roots, strict=True):
             lang = label or str(article["source_lang"])
             if doc.alignment != "line":
                 system.misaligned[lang] = system.misaligned.get(lang, 0) + 1

@@ -18,7 +18,8 @@ import pandas as pd
 
 from eval.charts import plot_scores
 from eval.testset import TestSet
-from tasks.score import N_BOOTSTRAP, aligned_documents, load_references
+from tasks.references import load_references
+from tasks.score import N_BOOTSTRAP, UNSCORED, aligned_documents
 
 METRICS = ("BLEU", "chrF++", "TER")
 REPORT = "report.md"
@@ -110,7 +111,8 @@ def language_result(
         result.misaligned.append((Path(sources.get(row["article_id"], "?")).name, row["note"]))
     for row in articles[articles["status"] != "ok"].to_dict("records"):
         result.failed.append((Path(row["source"]).name, str(row["reason"])))
-    scored_ids = set(scores.loc[scores["level"] == "article", "article_id"])
+    scored = (scores["level"] == "article") & (scores["alignment"] != UNSCORED)
+    scored_ids = set(scores.loc[scored, "article_id"])
     ok = articles[articles["status"] == "ok"]
     result.unreferenced = [
         Path(s).name for s in ok.loc[~ok["article_id"].isin(scored_ids), "source"]
@@ -131,12 +133,14 @@ def language_result(
     return result
 
 
-def write_scored_text(output: Path, result: LanguageResult, references: Path) -> tuple[Path, Path]:
+def write_scored_text(
+    output: Path, result: LanguageResult, references: Path, inputs: Path
+) -> tuple[Path, Path]:
     """`text/<code>.hyp.txt` and `.ref.txt`: the scored lines, in the order they were scored."""
     refs = load_references(references)
-    articles = _run_file(output, "articles", result.run_id)
+    articles = _run_file(output, "articles", result.run_id).to_dict("records")
     hyps, ref_lines = [], []
-    for _, doc in aligned_documents(articles.to_dict("records"), refs, strict=True):
+    for _, doc in aligned_documents(articles, refs, [inputs], strict=True):
         if doc.alignment == "line":
             hyps.extend(doc.hypotheses)
             ref_lines.extend(doc.references)
@@ -315,8 +319,8 @@ def write_report(output: Path, test_set: TestSet, runs: Mapping[str, str]) -> Re
         )
         for lang in test_set.languages
     ]
-    for result in results:
-        write_scored_text(output, result, test_set.references)
+    for result, language in zip(results, test_set.languages, strict=True):
+        write_scored_text(output, result, test_set.references, language.inputs)
     info = run_info(output, results[0].run_id)
     title = f"{test_set.name}: {info['model']} (beams {info['beams']})"
     by_language = {f"{r.code}\n{r.nllb}": r.scores for r in results}

@@ -14,12 +14,12 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.exceptions import FailedRun
+from prefect.futures import PrefectFuture
 from prefect.states import Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -35,6 +35,7 @@ from tasks.checks import flag_counts, repair_stats
 from tasks.engines import EngineSpec, resolve_backend, restrict_vocab_for
 from tasks.models import ModelUnavailableError, load_tokenizer, resolve_device, resolve_model
 from tasks.progress import Heartbeat
+from tasks.revision import package_versions
 from tasks.steps import (
     POSITION,
     BatchOutcome,
@@ -49,19 +50,8 @@ from tasks.steps import (
     score_articles,
     write_rows,
 )
+from tasks.verify import check_output
 from tasks.write import write_run
-
-PACKAGES = (
-    "newsflow",
-    "torch",
-    "transformers",
-    "tokenizers",
-    "sacrebleu",
-    "prefect",
-    "lingua-language-detector",
-    "sentencex",
-    "ctranslate2",
-)
 
 
 class _NoTracebackForAReturnedFailure(logging.Filter):
@@ -74,16 +64,6 @@ class _NoTracebackForAReturnedFailure(logging.Filter):
 
 
 logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForAReturnedFailure())
-
-
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def resolve_engines(config: RunConfig) -> EngineSpec:
@@ -99,6 +79,7 @@ def resolve_engines(config: RunConfig) -> EngineSpec:
         beams=config.beams,
         token_budget=config.token_budget,
         restrict_vocab=restrict_vocab_for(backend, config.restrict_vocab),
+        summary_max_chunks=config.summary_max_chunks,
     )
 
 
@@ -222,7 +203,7 @@ def translate_batches(
             submitted.append((prepared.batch, future))
     outcomes: list[BatchOutcome] = []
     for batch, future in submitted:
-        future.wait()
+        wait_for(future)
         if future.state.is_completed():
             outcomes.append(future.result())
         else:
@@ -230,6 +211,16 @@ def translate_batches(
             logger.error(f"batch {batch.index + 1} failed for good: {reason}")
             outcomes.append(fail_batch(batch, reason))
     return rejected, outcomes
+
+
+def wait_for(future: PrefectFuture[Any]) -> None:
+    """Wait for a batch in short steps. Python runs a signal handler (SIGTERM: stop the run) in
+    the main thread only, and only while it runs Python: a signal the kernel delivers to a
+    worker thread never wakes a wait without a timeout, which would last the whole batch."""
+    wrapped = getattr(future, "wrapped_future", None)
+    while wrapped is not None and not wrapped.done():
+        future.wait(timeout=0.5)
+    future.wait()
 
 
 @flow(name="newsflow-model-work", validate_parameters=False)
@@ -296,6 +287,7 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
     output = Path(config.output)
     for dead in clean_abandoned_runs(output):
         logger.warning(f"removed what run {dead} left behind (its process died)")
+    check_output(output)  # never add to a damaged output
     claim = claim_staging(output, run_id)
     key = result_key(config, spec)
     cache_dir = str(output / CACHE_DIR / key)
@@ -316,7 +308,9 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         scores: list[dict[str, Any]] = []
         if config.references:
             final = write_rows(articles, claim.staging / "final.articles.parquet")
-            scores = score_articles([final], str(config.references), config.alignment)
+            scores = score_articles(
+                [final], str(config.references), config.inputs, config.alignment
+            )
         model_seconds = sum(o.model_seconds for o in outcomes)
         run = run_row(config, spec, run_id, started, articles, len(segments), model_seconds, key)
         run |= repair_stats(segments)

@@ -31,6 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from newsflow import shutdown
 from newsflow.config import RunConfig
 from newsflow.options import (
     config_values,
@@ -207,15 +208,52 @@ def run(inputs: list[Path], **options: Any) -> None:
         raise fail(f"input not found: {', '.join(missing)}")
     if config.references is not None and not config.references.exists():
         raise fail(f"references not found: {config.references}")
+    if config.references is not None:
+        from tasks.references import ReferenceError, load_references
+
+        try:
+            load_references(config.references)  # a broken table stops the run before any work
+        except ReferenceError as error:
+            raise fail(str(error)) from None
+    from tasks.verify import DamagedOutputError, check_output
+
+    try:
+        check_output(config.output)  # a damaged output stops the run before any work
+    except DamagedOutputError as error:
+        raise fail(str(error)) from None
     check_engines(config)
     from flows.pipeline import translate_news
 
-    try:
-        summary = until_the_flow_logs(lambda: translate_news(config))
-    except Exception as error:
-        raise fail(f"the run failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():  # from here on, child processes: none outlives the command
+        try:
+            summary = until_the_flow_logs(lambda: translate_news(config))
+        except Exception as error:
+            raise fail(f"the run failed: {type(error).__name__}: {error}") from None
     print_summary(summary, config.output)
     raise typer.Exit(EXIT_SOME_FAILED if summary["n_failed"] else EXIT_OK)
+
+
+@app.command("verify")
+def verify_command(
+    output: Annotated[Path, typer.Argument(help="Output directory of earlier runs.")],
+) -> None:
+    """Check every dataset file and cache entry of OUTPUT; exit 2 naming any damaged one."""
+    from tasks.verify import verify_output
+
+    if not output.is_dir():
+        raise fail(f"not a directory: {output}")
+    damages = verify_output(output)
+    for damage in damages:
+        console.print(f"[red]damaged:[/red] {damage}", soft_wrap=True)
+    if damages:
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    files = sum(
+        1
+        for name in ("articles", "segments", "scores", "runs")
+        for _ in (output / name).glob("[!._]*.parquet")
+    )
+    console.print(f"{output}: {files} dataset files verified, none damaged")
+    raise typer.Exit(EXIT_OK)
 
 
 # --- evaluation: test sets through the production flow, and runs compared --------------------
@@ -245,10 +283,11 @@ def run_evaluation(build: Any, options: dict[str, Any]) -> None:
     check_engines(config)
     from flows.evaluate import evaluate
 
-    try:
-        result = until_the_flow_logs(lambda: evaluate(test_set, config))
-    except Exception as error:
-        raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():
+        try:
+            result = until_the_flow_logs(lambda: evaluate(test_set, config))
+        except Exception as error:
+            raise fail(f"the evaluation failed: {type(error).__name__}: {error}") from None
     print_rows(f"{test_set.name}: score (μ ± 95% CI) per language", result["rows"])
     console.print(f"report: {result['report']}\nchart: {result['chart']}")
     if not result["complete"]:
@@ -353,10 +392,11 @@ def compare_command(
             raise fail(f"{path}: {error}") from None
     from flows.evaluate import compare_runs
 
-    try:
-        result = until_the_flow_logs(lambda: compare_runs(run_a, run_b, output))
-    except Exception as error:
-        raise fail(f"the comparison failed: {type(error).__name__}: {error}") from None
+    with shutdown.stoppable():
+        try:
+            result = until_the_flow_logs(lambda: compare_runs(run_a, run_b, output))
+        except Exception as error:
+            raise fail(f"the comparison failed: {type(error).__name__}: {error}") from None
     print_rows(f"A: {run_a}  vs  B: {run_b}  (paired bootstrap)", result["rows"])
     console.print(f"report: {result['report']}")
     raise typer.Exit(EXIT_OK)

@@ -65,7 +65,16 @@ class RunConfig(BaseSettings):
     text_column: str = Field("text", description="Text column of .jsonl/.parquet/.csv inputs.")
     id_column: str | None = Field(None, description="Optional id column of table inputs.")
     max_file_bytes: int = Field(5_000_000, ge=1, description="Larger files fail with a reason.")
+    follow_symlinks: bool = Field(
+        False, description="Follow symbolic links that lead outside an input directory."
+    )
     summarize: bool = Field(True, description="Write a summary of every article.")
+    summary_max_chunks: int = Field(
+        16,
+        ge=1,
+        description="Most chunks summarized per level and article: a longer text is "
+        "summarized from this many chunks chosen evenly (bounds the cost per article).",
+    )
     batch_articles: int = Field(
         256, ge=1, description="Articles per work batch (the unit of retries and of Dask)."
     )

@@ -238,6 +238,7 @@ def summarize_articles(
     for article, summary in zip(todo, summaries, strict=True):
         article["summary"] = summary.text
         article["summary_chunks"] = summary.chunks
+        article["summary_chunks_total"] = summary.total_chunks
     if log is not None and todo:
         longest = max(s.chunks for s in summaries)
         log(f"summarized {len(todo)} articles (most chunks for one article: {longest})")

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from tasks.models import ModelSource, load_seq2seq
-from tasks.summarize import Summarizer
+from tasks.summarize import DEFAULT_MAX_CHUNKS, Summarizer
 from tasks.translate import TransformersTranslator, Translator
 
 
@@ -26,6 +26,7 @@ class EngineSpec:
     beams: int
     token_budget: int
     restrict_vocab: bool = False  # decode over the English target vocabulary (ctranslate2)
+    summary_max_chunks: int = DEFAULT_MAX_CHUNKS  # chunks summarized per level and article
 
 
 @functools.cache
@@ -58,7 +59,9 @@ def get_summarizer(spec: EngineSpec) -> Summarizer | None:
     if spec.summarizer is None:
         return None
     tokenizer, model = load_seq2seq(spec.summarizer, spec.device)
-    return Summarizer(tokenizer, model, token_budget=spec.token_budget)
+    return Summarizer(
+        tokenizer, model, token_budget=spec.token_budget, max_chunks=spec.summary_max_chunks
+    )
 
 
 def restrict_vocab_for(backend: str, restrict_vocab: bool) -> bool:

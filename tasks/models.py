@@ -9,7 +9,6 @@ says what to do, instead of transformers' retries and traceback.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -41,14 +40,10 @@ class ModelSource:
 
 
 def _local_dir_revision(path: Path) -> str:
-    digest = hashlib.sha256()
-    for name in ("config.json", "generation_config.json"):
-        if (path / name).is_file():
-            digest.update((path / name).read_bytes())
-    weights = sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin"))
-    for weight in weights:
-        digest.update(f"{weight.name}:{weight.stat().st_size}".encode())
-    return "local-" + digest.hexdigest()[:12]
+    """A hash of the content of every file of the directory (see `tasks.revision`)."""
+    from tasks.revision import local_model_revision
+
+    return local_model_revision(path)
 
 
 def _cached_revision(repo_id: str) -> str | None:

@@ -55,6 +55,12 @@ def articles_schema() -> pa.Schema:
             ("translation", pa.string(), "English text; line N translates line N of clean_text"),
             ("summary", pa.string(), "summary of the translation (null when not summarized)"),
             ("summary_chunks", pa.int32(), "chunks summarized first (1 = the text fitted)"),
+            (
+                "summary_chunks_total",
+                pa.int32(),
+                "chunks the text had; more than summary_chunks: the summary is of chunks chosen "
+                "evenly (--summary-max-chunks)",
+            ),
             ("n_segments", pa.int32(), "sentences translated"),
             *flag_counts,
             ("n_repaired", pa.int32(), "segments decoded a second time (see segments.repair)"),
@@ -100,7 +106,8 @@ def scores_schema() -> pa.Schema:
             (
                 "alignment",
                 pa.string(),
-                "line (line-aligned), document, mixed, or misaligned (not scored, see note)",
+                "line (line-aligned), document, mixed, misaligned or unscored (no usable "
+                "reference): the last two not scored, see note",
             ),
             ("n_documents", pa.int32(), "articles scored together"),
             ("n_segments", pa.int32(), "hypothesis/reference pairs scored"),
@@ -115,7 +122,11 @@ def scores_schema() -> pa.Schema:
                 "95% confidence interval half-width: μ ± ci95, as sacrebleu --confidence prints",
             ),
             ("bootstrap", pa.string(), "resamples and seed of the interval: bs:1000|seed:12345"),
-            ("note", pa.string(), "why a document was not scored (misaligned), else null"),
+            (
+                "note",
+                pa.string(),
+                "why a document was not scored (misaligned, unscored), else null",
+            ),
         ]
     )
 
@@ -144,6 +155,12 @@ def runs_schema() -> pa.Schema:
             ("n_segments", pa.int32(), "sentences translated"),
             ("n_repaired", pa.int32(), "segments decoded a second time"),
             ("repair_rate", pa.float64(), "n_repaired / segments translated (0 when none)"),
+            (
+                "files_json",
+                pa.string(),
+                "size, sha256 and rows of the run's articles, segments and scores files "
+                "(newsflow verify checks them)",
+            ),
         ]
     )
 

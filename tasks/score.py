@@ -19,13 +19,16 @@ from typing import Any
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 
-from tasks.ingest import TABLE_SUFFIXES, decode_article_bytes
+from tasks.references import References, match_reference
 
 # Resamples of the confidence intervals: what `sacrebleu --confidence` uses by default.
 N_BOOTSTRAP = 1000
 # Bootstrap resamples are drawn in chunks of at most this many segment statistics, so memory stays
 # bounded on large corpora (sacrebleu itself materializes all 1000 resamples at once).
 _CHUNK_VALUES = 4_000_000
+# Alignment of a document that has no usable reference (its note says why): not scored.
+UNSCORED = "unscored"
+NOT_SCORED = ("misaligned", UNSCORED)
 
 
 def make_metrics() -> dict[str, Metric]:
@@ -46,7 +49,8 @@ class ScoredDocument:
     lang: str
     hypotheses: list[str]
     references: list[str]
-    alignment: str  # "line", "document", or "misaligned" (strict alignment, not scored)
+    alignment: str  # "line", "document", "misaligned" (strict alignment) or "unscored"
+    note: str | None = None  # why an unscored document has no reference
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def bootstrap_interval(
 
 
 def _misaligned_rows(doc: ScoredDocument, signatures: dict[str, str]) -> list[ScoreRow]:
-    note = (
+    note = doc.note or (
         f"not scored: the translation has {len(doc.hypotheses)} lines, the reference "
         f"{len(doc.references)}"
     )
@@ -147,7 +151,7 @@ def _misaligned_rows(doc: ScoredDocument, signatures: dict[str, str]) -> list[Sc
             name,
             None,
             signature,
-            "misaligned",
+            doc.alignment,
             1,
             len(doc.hypotheses),
             note=note,
@@ -162,9 +166,10 @@ def score_documents(
     """Scores per article, per language and over the whole corpus.
 
     Language and corpus scores carry a bootstrap confidence interval (`n_bootstrap` resamples;
-    1 turns it off). Misaligned documents get rows without a score and are left out of both.
+    1 turns it off). Misaligned and unscored documents get rows without a score (their note
+    says why) and are left out of both.
     """
-    scored = [d for d in docs if d.alignment != "misaligned"]
+    scored = [d for d in docs if d.alignment not in NOT_SCORED]
     metrics = make_metrics()
     # stats[name][i]: the segment statistics of scored[i] under metric `name`
     stats: dict[str, list[list[Any]]] = {name: [] for name in metrics}
@@ -221,7 +226,7 @@ def score_documents(
 
     rows: list[ScoreRow] = []
     for doc in docs:
-        if doc.alignment == "misaligned":
+        if doc.alignment in NOT_SCORED:
             rows.extend(_misaligned_rows(doc, signatures))
         else:
             rows.extend(group_rows([doc], "article", doc.article_id, doc.lang))
@@ -232,63 +237,28 @@ def score_documents(
     return rows
 
 
-def load_references(path: Path, text_column: str = "reference") -> dict[str, str]:
-    """References keyed by what they match: a file name, a source path or an article id.
-
-    A directory holds one .txt per input, named like the input file. A table (.jsonl, .csv,
-    .parquet) has a `reference` column and an `article_id` or `source` column.
-    """
-    if path.is_dir():
-        references = {}
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            text, _ = decode_article_bytes(file.read_bytes())
-            if text is not None:
-                references[file.name] = text
-        return references
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise ValueError(f"references must be a directory or a table, got {path}")
-    import pandas as pd
-
-    frame = (
-        pd.read_json(path, lines=True, dtype=False)
-        if path.suffix == ".jsonl"
-        else pd.read_csv(path, dtype=str)
-        if path.suffix == ".csv"
-        else pd.read_parquet(path)
-    )
-    key = next((c for c in ("article_id", "source") if c in frame.columns), None)
-    if key is None or text_column not in frame.columns:
-        raise ValueError(
-            f"reference table {path} needs a '{text_column}' column and an 'article_id' or "
-            f"'source' column; it has {list(frame.columns)}"
-        )
-    pairs = zip(frame[key], frame[text_column], strict=True)
-    return {str(k): str(v) for k, v in pairs if isinstance(v, str)}
-
-
-def find_reference(references: dict[str, str], article_id: str, source: str) -> str | None:
-    """The reference for an article: by id, by source path, or by the source's file name."""
-    keys = [article_id, source]
-    if "#" not in source:  # a whole file: its reference file carries the same name
-        keys.append(Path(source).name)
-    return next((references[key] for key in keys if key in references), None)
-
-
 def aligned_documents(
-    articles: Iterable[Mapping[str, Any]], references: dict[str, str], *, strict: bool
+    articles: Iterable[Mapping[str, Any]],
+    references: References,
+    roots: Sequence[Path],
+    *,
+    strict: bool,
 ) -> Iterator[tuple[Mapping[str, Any], ScoredDocument]]:
-    """(article, its translation aligned with its reference) for each ok article that has one.
+    """(article, its translation aligned with its reference) for each ok article.
 
-    `articles`: rows of the articles dataset. With `strict`, a reference whose line count differs
+    `articles`: rows of the articles dataset; `roots`: the run's inputs, which references are
+    matched against (see `tasks.references`). An article without a usable reference gives an
+    `unscored` document that says why. With `strict`, a reference whose line count differs
     gives a `misaligned` document (see `align`). The flow scores these; `newsflow compare` and
     the eval text files take the `line` ones, exactly the documents a strict scoring scored.
     """
     for article in articles:
         if article["status"] != "ok":
             continue
-        reference = find_reference(references, str(article["article_id"]), str(article["source"]))
-        if reference is None:
-            continue
         article_id, lang = str(article["article_id"]), str(article["source_lang"])
         lines = str(article["translation"]).split("\n")
-        yield article, align(article_id, lang, lines, reference, strict=strict)
+        match = match_reference(references, article_id, str(article["source"]), roots)
+        if match.text is None:
+            yield article, ScoredDocument(article_id, lang, lines, [], UNSCORED, match.problem)
+        else:
+            yield article, align(article_id, lang, lines, match.text, strict=strict)

@@ -28,7 +28,9 @@ from tasks.ingest import RawArticle, ingest
 from tasks.models import load_tokenizer
 from tasks.prepare import prepare_article
 from tasks.progress import Heartbeat, ProgressLog
-from tasks.score import aligned_documents, load_references, score_documents
+from tasks.references import load_references, match_reference, unused_references
+from tasks.score import aligned_documents, score_documents
+from tasks.stop import should_retry
 
 Row = dict[str, Any]
 
@@ -95,16 +97,22 @@ def device_tag(device: str) -> str:
     return DEVICE_TAGS.get(device, device)
 
 
-def _reuse(cache: ResultCache, hits: list[tuple[int, RawArticle]]) -> tuple[list[Row], list[Row]]:
-    """Rows of cached articles, as this run's: its source and position, marked cached."""
-    articles, segments = cache.fetch(raw.article_id for _, raw in hits)
-    article_rows, segment_rows = [], []
+def _reuse(
+    cache: ResultCache, hits: list[tuple[int, RawArticle]]
+) -> tuple[list[Row], list[Row], list[tuple[int, RawArticle]]]:
+    """Rows of cached articles, as this run's: its source and position, marked cached; and the
+    hits whose cache entry turned out damaged (discarded: they are to be redone)."""
+    articles, segments, damaged = cache.fetch(raw.article_id for _, raw in hits)
+    article_rows, segment_rows, redo = [], [], []
     for position, raw in hits:
+        if raw.article_id in damaged:
+            redo.append((position, raw))
+            continue
         row = dict(articles[raw.article_id])
         row |= {"source": raw.source, "cached": True, POSITION: position}
         article_rows.append(row)
         segment_rows.extend(segments.get(raw.article_id, []))
-    return article_rows, segment_rows
+    return article_rows, segment_rows, redo
 
 
 @task(name="plan", cache_policy=NONE)
@@ -120,8 +128,11 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
         text_column=config.text_column,
         id_column=config.id_column,
         max_bytes=config.max_file_bytes,
+        follow_symlinks=config.follow_symlinks,
     )
-    cache = ResultCache(Path(cache_dir)).load()
+    if config.references is not None:
+        check_references(raws, config)
+    cache = ResultCache(Path(cache_dir), logger.warning).load()
     hits: list[tuple[int, RawArticle]] = []
     duplicates: list[tuple[int, str, str]] = []
     todo: list[Row] = []
@@ -137,7 +148,11 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
                 hits.append((position, raw))
             else:
                 todo.append(asdict(raw) | {POSITION: position})
-    articles, segments = _reuse(cache, hits)
+    articles, segments, redo = _reuse(cache, hits)
+    if redo:
+        todo.extend(asdict(raw) | {POSITION: position} for position, raw in redo)
+        todo.sort(key=lambda row: row[POSITION])
+        hits = [hit for hit in hits if hit not in redo]
     root = Path(staging)
     settled = BatchFiles(
         -1,
@@ -154,6 +169,32 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
         f"{len(todo)} to translate in {len(chunks)} batches"
     )
     return Plan(chunks, settled, len(raws), len(hits), duplicates)
+
+
+def check_references(raws: list[RawArticle], config: RunConfig) -> None:
+    """Match every readable input with its reference before any model work.
+
+    A reference that cannot be used at all raises `ReferenceError` (naming the files); an
+    article without a usable reference, and a reference no input matched, are logged here and
+    get a row in `scores` with the reason when the run scores.
+    """
+    assert config.references is not None
+    logger = get_run_logger()
+    references = load_references(Path(config.references))
+    matches = [
+        (raw.source, match_reference(references, raw.article_id, raw.source, config.inputs))
+        for raw in raws
+        if raw.text is not None
+    ]
+    missing = [(source, m.problem) for source, m in matches if m.text is None]
+    for source, problem in missing[:20]:
+        logger.warning(f"{source}: will not be scored: {problem}")
+    if len(missing) > 20:
+        logger.warning(f"... and {len(missing) - 20} more inputs without a usable reference")
+    unused = unused_references(references, (m.key for _, m in matches))
+    if unused:
+        shown = ", ".join(unused[:5]) + (" ..." if len(unused) > 5 else "")
+        logger.warning(f"{len(unused)} references match no input: {shown}")
 
 
 @task(name="prepare", cache_policy=NONE)
@@ -214,7 +255,13 @@ def load_models(spec: EngineSpec) -> None:
         logger.warning(f"models will load with the first batch: {error!r}")
 
 
-@task(name="translate-and-summarize", cache_policy=NONE, retries=1, retry_delay_seconds=2)
+@task(
+    name="translate-and-summarize",
+    cache_policy=NONE,
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=should_retry,
+)
 def process_batch(
     batch: BatchFiles, spec: EngineSpec, n_batches: int, cache_dir: str
 ) -> BatchOutcome:
@@ -265,8 +312,11 @@ def fail_batch(batch: BatchFiles, reason: str) -> BatchOutcome:
 
 
 @task(name="score", cache_policy=NONE)
-def score_articles(article_files: list[str], references: str, alignment: str = "auto") -> list[Row]:
-    """BLEU, chrF++ and TER of every article that has a reference.
+def score_articles(
+    article_files: list[str], references: str, roots: list[Path], alignment: str = "auto"
+) -> list[Row]:
+    """BLEU, chrF++ and TER of every article that has a reference; a row with the reason for
+    every ok article that has none. `roots`: the run's inputs, references mirror them.
 
     `alignment="line"`: a reference whose line count differs is reported, not scored."""
     refs = load_references(Path(references))
@@ -274,7 +324,11 @@ def score_articles(article_files: list[str], references: str, alignment: str = "
     docs = [
         doc
         for path in article_files
-        for _, doc in aligned_documents(read_rows(path), refs, strict=strict)
+        for _, doc in aligned_documents(read_rows(path), refs, roots, strict=strict)
     ]
-    with ProgressLog("scoring articles that have references", get_run_logger().info, len(docs)):
+    scored = sum(doc.references != [] for doc in docs)
+    log = get_run_logger().info
+    with ProgressLog(
+        f"scoring {scored} of {len(docs)} articles (the others lack references)", log, len(docs)
+    ):
         return [asdict(row) for row in score_documents(docs)]

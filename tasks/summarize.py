@@ -1,8 +1,13 @@
-"""Summarizing English text, map-reduce style so nothing is cut off.
+"""Summarizing English text, map-reduce style, at a bounded cost per article.
 
 A text that fits the summarizer's input is summarized directly. A longer one is split into
 chunks that fit (at paragraph, then sentence boundaries), each chunk is summarized, and the joined
 chunk summaries are summarized again, until one pass fits. Nothing is truncated silently.
+
+The cost is bounded: at most `max_chunks` chunks are summarized per level. A text with more
+chunks (longer than about `max_chunks` x the summarizer's input limit, in tokens) is summarized
+from `max_chunks` of them chosen evenly from start to end, and says so: its `total_chunks`
+exceeds its `chunks`.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.segment import segment_paragraph
+from tasks.stop import check_stop, stopping_criteria
 from tasks.translate import ProgressCallback, plan_batches
 
 MAX_LEVELS = 6  # each level shrinks the text by the summarizer's ratio; 6 covers books
+DEFAULT_MAX_CHUNKS = 16  # chunks summarized per level and article: about 16k tokens for BART
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,17 @@ class Summary:
     input_tokens: int
     chunks: int  # chunks summarized at the first level (1 = the text fitted)
     levels: int  # passes of map-reduce (1 = direct)
+    total_chunks: int = 0  # chunks the text had at the first level (> chunks: evenly chosen)
+
+
+def choose_evenly(chunks: list[str], count: int) -> list[str]:
+    """`count` of `chunks`, spread evenly from the first to the last, in order."""
+    if len(chunks) <= count:
+        return chunks
+    if count == 1:
+        return [chunks[len(chunks) // 2]]
+    step = (len(chunks) - 1) / (count - 1)
+    return [chunks[round(i * step)] for i in range(count)]
 
 
 def chunk_lines(lines: Sequence[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
@@ -60,12 +78,20 @@ def _offset(progress: ProgressCallback | None, before: int) -> ProgressCallback 
 class Summarizer:
     """A seq2seq summarizer (BART family) with its own generation settings."""
 
-    def __init__(self, tokenizer: Any, model: Any, *, token_budget: int) -> None:
+    def __init__(
+        self,
+        tokenizer: Any,
+        model: Any,
+        *,
+        token_budget: int,
+        max_chunks: int = DEFAULT_MAX_CHUNKS,
+    ) -> None:
         self.tokenizer = tokenizer
         self.model = model
         positions = int(getattr(model.config, "max_position_embeddings", 1024))
         self.input_limit = min(int(tokenizer.model_max_length), positions) - 2  # <s> and </s>
         self.token_budget = token_budget
+        self.max_chunks = max_chunks
         self.model_seconds = 0.0
 
     def count_tokens(self, text: str) -> int:
@@ -80,16 +106,18 @@ class Summarizer:
         current = list(texts)
         input_tokens = [self.count_tokens(t) for t in texts]
         first_chunks = [0] * len(texts)
+        total_chunks = [0] * len(texts)
         levels = [0] * len(texts)
         pending = [i for i, t in enumerate(texts) if t.strip()]
         done = 0  # chunks summarized at the levels before this one
         for level in range(1, MAX_LEVELS + 1):
             if not pending:
                 break
-            chunked = {
+            every = {
                 i: chunk_lines(current[i].split("\n"), self.count_tokens, self.input_limit)
                 for i in pending
             }
+            chunked = {i: choose_evenly(every[i], self.max_chunks) for i in pending}
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
             outputs = self._generate([chunk for _, chunk in flat], _offset(progress, done))
             done += len(flat)
@@ -98,12 +126,18 @@ class Summarizer:
                 joined[i].append(summary)
             for i in pending:
                 if level == 1:
-                    first_chunks[i] = len(chunked[i])
+                    first_chunks[i], total_chunks[i] = len(chunked[i]), len(every[i])
                 current[i] = "\n".join(joined[i])
                 levels[i] = level
             pending = [i for i in pending if len(chunked[i]) > 1]
         return [
-            Summary(current[i] if levels[i] else "", input_tokens[i], first_chunks[i], levels[i])
+            Summary(
+                current[i] if levels[i] else "",
+                input_tokens[i],
+                first_chunks[i],
+                levels[i],
+                total_chunks[i],
+            )
             for i in range(len(texts))
         ]
 
@@ -119,13 +153,16 @@ class Summarizer:
             padded = self.tokenizer.pad(
                 {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
             )
+            check_stop()
             started = time.perf_counter()
             with torch.inference_mode():
                 # The model's own generation config (beams, lengths, n-gram blocking) applies.
                 sequences = self.model.generate(
                     input_ids=padded["input_ids"].to(self.model.device),
                     attention_mask=padded["attention_mask"].to(self.model.device),
+                    stopping_criteria=stopping_criteria(),
                 )
+            check_stop()  # a stopped generate returns partial outputs: never use them
             self.model_seconds += time.perf_counter() - started
             decoded = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
             for index, text in zip(batch, decoded, strict=True):

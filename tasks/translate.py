@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from tasks.stop import check_stop, stopping_criteria
+
 # Output tokens allowed per input token, plus a constant for very short inputs. English output
 # from NLLB rarely exceeds 1.6x the source tokens; 2x leaves room without allowing runaway loops.
 OUTPUT_RATIO = 2.0
@@ -170,6 +172,7 @@ def translate_in_batches(
     results: list[Translation | None] = [None] * len(rows)
     done = 0
     for batch in plan_batches([len(row) for row in rows], token_budget):
+        check_stop()
         outputs = run_splitting_on_oom([rows[i] for i in batch], generate)
         for index, output in zip(batch, outputs, strict=True):
             results[index] = output
@@ -239,7 +242,9 @@ class TransformersTranslator:
                 no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 do_sample=False,
                 max_new_tokens=limit,
+                stopping_criteria=stopping_criteria(),
             )
+        check_stop()  # a stopped generate returns partial outputs: never use them
         self.model_seconds += time.perf_counter() - started
         return [
             self._decode(seq.tolist(), len(ids), limit)

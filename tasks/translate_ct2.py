@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.models import ModelSource, load_tokenizer, quiet_transformers
+from tasks.stop import check_stop
 from tasks.translate import (
     DecodeSettings,
     ProgressCallback,
@@ -43,6 +44,8 @@ QUANTIZATION = {"cpu": "int8", "cuda": "float16"}
 COMPUTE_TYPE = {"cpu": "int8", "cuda": "float16"}
 VMAP_FILE = "vmap.txt"
 INFO_FILE = "newsflow.json"
+# How often a batch under way is checked for its end (and the run for a stop request).
+POLL_SECONDS = 0.01
 
 
 def cache_dir() -> Path:
@@ -225,7 +228,7 @@ class CTranslate2Translator:
         longest = max(len(tokens) for tokens in rows)
         limit = output_limit(longest, self.model_max)
         started = time.perf_counter()
-        results = self.model.translate_batch(
+        pending = self.model.translate_batch(
             rows,
             target_prefix=[[self.target_lang]] * len(rows),
             beam_size=settings.beams,
@@ -238,7 +241,9 @@ class CTranslate2Translator:
             min_decoding_length=self.min_length,
             return_end_token=True,
             use_vmap=self.restrict_vocab,
+            asynchronous=True,
         )
+        results = wait_for_results(pending)
         self.model_seconds += time.perf_counter() - started
         return [
             self._decode(result.hypotheses[0], len(tokens), limit)
@@ -253,6 +258,16 @@ class CTranslate2Translator:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
         return Translation(text, src_tokens, len(tokens), limit, hit_limit=not ended)
+
+
+def wait_for_results(pending: list[Any]) -> list[Any]:
+    """The results of an asynchronous `translate_batch`, polled: a synchronous call holds the
+    GIL until the whole batch is done, which freezes every thread of the process (the signal
+    handler that stops a run included). A stopped run abandons the batch."""
+    while not all(result.done() for result in pending):
+        check_stop()
+        time.sleep(POLL_SECONDS)
+    return [result.result() for result in pending]
 
 
 def load_ct2_translator(

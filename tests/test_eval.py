@@ -392,7 +392,9 @@ def write_fake_run(
         "model_seconds": 20.0,
         "model": config["model"],
         "model_revision": "local-test",
-        "config_json": json.dumps(config | {"references": str(references), "source_lang": nllb}),
+        "config_json": json.dumps(
+            config | {"references": str(references), "source_lang": nllb, "inputs": [str(inputs)]}
+        ),
         "backend": "transformers",
         "device": "cpu",
         "n_articles": len(articles),

@@ -134,9 +134,29 @@ def test_another_model_or_the_same_model_changed_in_place_redoes_every_article(
     generation = other / "generation_config.json"
     generation.write_text(generation.read_text().replace("{", '{\n  "newsflow_test": 1,', 1))
     assert translate_news(config_for(models, inputs, output))["n_cached"] == 0
+    # The weights changed in place, same size, same names: nothing is reused either.
+    add_noise_keeping_size(other / "model.safetensors")
+    assert translate_news(config_for(models, inputs, output))["n_cached"] == 0
     runs = pd.read_parquet(output / "runs")
-    assert runs["fingerprint"].nunique() == 3
-    assert len(list((output / CACHE_DIR).iterdir())) == 3
+    assert runs["fingerprint"].nunique() == 4
+    assert runs["model_revision"].nunique() == 3  # the copy has the original's content
+    assert len(list((output / CACHE_DIR).iterdir())) == 4
+
+
+def add_noise_keeping_size(weights: Path) -> None:
+    """Add noise to every tensor of a safetensors file; the file keeps its size."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    size = weights.stat().st_size
+    tensors = load_file(weights)
+    generator = torch.Generator().manual_seed(0)
+    for name, tensor in tensors.items():
+        if tensor.is_floating_point():
+            noise = torch.randn(tensor.shape, generator=generator, dtype=tensor.dtype)
+            tensors[name] = tensor + 0.01 * noise
+    save_file(tensors, weights, metadata={"format": "pt"})
+    assert weights.stat().st_size == size
 
 
 def inject(

@@ -88,3 +88,62 @@ def test_table_problems_are_rows(tmp_path: Path) -> None:
 def test_missing_input_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nope"):
         _ingest(tmp_path / "nope")
+
+
+def test_a_fifo_gets_a_failed_row_instead_of_a_hang(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")  # no writer: opening it for reading would wait forever
+    (tmp_path / "good.txt").write_text("Berita baik.", encoding="utf-8")
+    by_name = {Path(a.source).name: a for a in _ingest(tmp_path)}
+    assert by_name["good.txt"].text == "Berita baik."
+    assert "named pipe (FIFO), not a regular file" in (by_name["pipe.txt"].error or "")
+    (direct,) = _ingest(tmp_path / "pipe.txt")
+    assert direct.text is None and "FIFO" in (direct.error or "")
+
+
+def test_reads_are_bounded_whatever_the_file(tmp_path: Path) -> None:
+    from tasks.ingest import UnreadableFile, read_bounded
+
+    (tmp_path / "big.txt").write_bytes(b"a" * 5000)
+    with pytest.raises(UnreadableFile, match="over the limit of 1,000"):
+        read_bounded(tmp_path / "big.txt", 1000)
+    with pytest.raises(UnreadableFile, match="character device"):
+        read_bounded(Path("/dev/zero"), 1000)  # endless: never read
+
+
+def test_links_leaving_the_input_directory_are_not_followed_unless_asked(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Not an article of this run.", encoding="utf-8")
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "sub" / "own.txt").write_text("Berita.", encoding="utf-8")
+    (inputs / "link.txt").symlink_to(secret)
+    (inputs / "inside.txt").symlink_to(inputs / "sub" / "own.txt")
+    (inputs / "linked-dir").symlink_to(secret.parent)
+
+    by_name = {Path(a.source).name: a for a in _ingest(inputs)}
+    assert by_name["inside.txt"].text == "Berita."
+    assert by_name["link.txt"].text is None
+    assert "outside the input directory" in (by_name["link.txt"].error or "")
+    assert "--follow-symlinks" in (by_name["linked-dir"].error or "")
+    assert all(a.text != secret.read_text() for a in by_name.values())
+
+    followed = ingest(
+        [inputs], text_column="text", id_column=None, max_bytes=1000, follow_symlinks=True
+    )
+    texts = [a.text for a in followed]
+    assert texts.count("Not an article of this run.") == 2  # the file link and the linked folder
+
+
+def test_table_values_that_are_not_text_say_what_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    rows = [{"text": 42}, {"text": ["a", "b"]}, {"text": {"x": 1}}, {"text": None}, {"text": 1.5}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    reasons = [a.error for a in _ingest(path)]
+    assert reasons[0] == "text is not a string but int: 42"
+    assert reasons[1] == "text is not a string but list: ['a', 'b']"
+    assert reasons[2] == "text is not a string but dict: {'x': 1}"
+    assert reasons[3] == "empty text"
+    assert reasons[4] == "text is not a string but float: 1.5"

@@ -200,3 +200,45 @@ def test_tiny_models_train_on_the_slice_in_the_repository() -> None:
     for name, n_lines in plan.items():
         lines = ntrex_lines(models.ntrex_dir(), name, 0, None)
         assert len(lines) >= max(n_lines, HELD_OUT + 32), name
+
+
+def test_a_model_changed_in_place_with_the_same_size_is_a_new_revision(tmp_path: Path) -> None:
+    from tasks.revision import HASHES_FILE, local_model_revision, newsflow_cache_root
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    weights = model / "model.safetensors"
+    weights.write_bytes(bytes(range(256)) * 64)
+    first = local_model_revision(model)
+    assert local_model_revision(model) == first  # unchanged: the same revision
+    assert str(weights.resolve()) in (newsflow_cache_root() / HASHES_FILE).read_text("utf-8")
+
+    data = bytearray(weights.read_bytes())
+    data[1000] ^= 0xFF  # one byte: same size, same name
+    weights.write_bytes(bytes(data))
+    assert local_model_revision(model) != first
+
+
+def test_the_cache_key_counts_newsflow_code_and_package_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tasks.cache
+    from newsflow.config import RunConfig
+    from tasks.cache import result_key
+    from tasks.engines import EngineSpec
+    from tasks.models import ModelSource
+
+    config = RunConfig(inputs=[tmp_path])
+    source = ModelSource("m", True, "local-1")
+    spec = EngineSpec(source, None, "cpu", "transformers", "eng_Latn", 1, 1024)
+    key = result_key(config, spec)
+    assert result_key(config, spec) == key
+    real_versions = tasks.cache.package_versions
+    monkeypatch.setattr(
+        tasks.cache, "package_versions", lambda: real_versions() | {"transformers": "99.0"}
+    )
+    upgraded = result_key(config, spec)
+    assert upgraded != key
+    monkeypatch.setattr(tasks.cache, "code_revision", lambda: "edited-code")
+    assert result_key(config, spec) not in (key, upgraded)

@@ -8,6 +8,7 @@ it must never see a partial file.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from eval.overhead import write_articles
-from tasks.cache import CACHE_DIR, STAGING_DIR
+from tasks.cache import CACHE_DIR, MANIFEST_SUFFIX, STAGING_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -64,10 +65,8 @@ class Reader(threading.Thread):
 
 def cached_article_ids(output: Path) -> set[str]:
     ids: set[str] = set()
-    for path in (output / CACHE_DIR).glob("*/[!.]*.articles.parquet"):
-        ids.update(
-            str(i) for i in pq.read_table(path, columns=["article_id"]).column(0).to_pylist()
-        )
+    for path in (output / CACHE_DIR).glob(f"*/[!.]*{MANIFEST_SUFFIX}"):
+        ids.update(json.loads(path.read_text(encoding="utf-8"))["article_ids"])
     return ids
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.score import align, find_reference, load_references, score_documents
+from tasks.references import ReferenceError, load_references, match_reference
+from tasks.score import align, score_documents
 from tests.sacrebleu_command import run_sacrebleu
 
 
@@ -67,14 +68,16 @@ def test_references_from_directory_and_table(tmp_path: Path) -> None:
     (tmp_path / "refs").mkdir()
     (tmp_path / "refs" / "001.txt").write_text("Reference one.", encoding="utf-8")
     by_dir = load_references(tmp_path / "refs")
-    assert find_reference(by_dir, "id1", "/data/in/001.txt") == "Reference one."
-    assert find_reference(by_dir, "id1", "/data/in/table.jsonl#0") is None
+    assert match_reference(by_dir, "id1", "/data/in/001.txt", [Path("/data/in")]).text == (
+        "Reference one."
+    )
+    assert match_reference(by_dir, "id1", "/data/in/table.jsonl#0", [Path("/data/in")]).text is None
 
     table = tmp_path / "refs.jsonl"
     table.write_text('{"article_id": "id2", "reference": "Two."}\n', encoding="utf-8")
-    assert find_reference(load_references(table), "id2", "x.txt") == "Two."
+    assert match_reference(load_references(table), "id2", "x.txt", []).text == "Two."
 
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="needs a 'reference' column"):
+    with pytest.raises(ReferenceError, match="needs a 'reference' column"):
         load_references(bad)
