@@ -14,9 +14,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tasks.number_words import ATTACHED_ONLY, SCALE_WORDS, scale_of, word_values
+from tasks.number_words import (
+    ATTACHED_ONLY,
+    SCALE_WORDS,
+    UNIT_SYSTEMS,
+    scale_of,
+    word_values,
+)
 
 # A number as written: digits of any script (`\d` is every Unicode decimal digit), possibly
 # with separators between digit groups: "1,000", "3.5", "৩.৫", "٣٫٥" (Arabic decimal sign),
@@ -27,8 +33,21 @@ _NUMBER = re.compile(
     r"(?<![\d.,])(\d+(?:[.,:\u066b\u066c\u00a0\u202f]\d+)*)"
     rf"(?:(?<=\d)({_WORD_CHARS})|\s+({_WORD_CHARS}))?"
 )
+# The most characters between two numbers of a range ("5 à 10", "2 to 3"), the word after the
+# first included.
+MAX_RANGE_GAP = 3
+# "17 h 30", "19h00": a clock time written with an h, read as 17:30.
+_CLOCK_HOURS = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
+_YEAR_RANGE = re.compile(r"(?:1[5-9]|20)\d\d[-–]\d\d")
 _DECIMAL_SIGNS = ".,\u066b"
+_SPACES = "\u00a0\u202f"
 _GROUP_SIGNS = ",.\u066c\u00a0\u202f"
+
+
+# After a number: "p.m." (3 p.m. is 15 h); "s" of a decade ("the 1930s" is "années 30",
+# "ثلاثينيات", "1930-an"); the "st"/"th" of a century ("21st century").
+_PM = re.compile(r"\s?p\.?\s?m\b", re.IGNORECASE)
+_DECADE = re.compile(r"(?:'?s|-an)\b|(?:st|nd|rd|th)?[\s-]+century", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,12 @@ class Number:
     text: str  # the digits as written: "4.5" of "4.5 juta"
     values: frozenset[float]  # what it may mean: "1.500" is 1500 or 1.5 (the convention decides)
     parts: tuple[int, ...]  # the groups of a time or a score ("10:30", "7.55"), else ()
+    # A decade or a century ("1930s", "19th century"): its century may be left unsaid on the
+    # other side ("années 30"), or said in words or Roman numerals ("XIXe siècle"); so a decade
+    # also matches its last two digits, and neither is ever "added".
+    decade: bool = False
+    unit: str | None = None  # metric or imperial: the system of the unit after it, if any
+    scale: float | None = None  # the scale word after it: 1e6 for "juta"
 
 
 def _ascii_digits(text: str) -> str:
@@ -59,6 +84,8 @@ def _readings(digits: str) -> set[float]:
         return {float(f"{whole}.{digits[last + 1 :]}")} if signs[-1] in _DECIMAL_SIGNS else set()
     sign = signs[0]
     grouped = float("".join(groups))
+    if sign in _SPACES:  # "116 123" may be a phone number as well as 116,123
+        return {grouped} | {float(g) for g in groups}
     if len(signs) > 1:
         return {grouped}
     readings = set()
@@ -77,23 +104,60 @@ def _time_parts(digits: str) -> tuple[int, ...]:
 
 
 def numbers_in(text: str, lang: str = "eng") -> list[Number]:
-    """The numbers written with digits in `text`, in any script, with their scale words."""
-    found = []
-    for match in _NUMBER.finditer(unicodedata.normalize("NFC", text)):
-        digits = _ascii_digits(match.group(1))
-        attached, spaced = match.group(2), match.group(3)
-        scale = None
-        if attached:
-            scale = SCALE_WORDS.get(attached.lower()) or scale_of(attached, lang)
-        elif spaced:
-            scale = scale_of(spaced, lang)
-        values = _readings(digits) if ":" not in digits else set()
-        if scale is not None:
-            # "4.5m" may be metres: a lone letter keeps the plain reading too.
-            plain = values if attached and attached.lower() in ATTACHED_ONLY else set()
-            values = {v * scale for v in values} | plain
-        found.append(Number(match.group(1), frozenset(values), _time_parts(digits)))
+    """The numbers written with digits in `text`, in any script, with their scale words.
+
+    In a range ("5 à 10 cm", "2 to 3 million") the first number takes the unit and the scale
+    of the second.
+    """
+    text = _CLOCK_HOURS.sub(r"\1:\2", unicodedata.normalize("NFC", text))
+    matches = list(_NUMBER.finditer(text))
+    found = [_read_number(match, text, lang) for match in matches]
+    for i in range(len(found) - 2, -1, -1):
+        first, second = found[i], found[i + 1]
+        gap = text[matches[i].end() : matches[i + 1].start()]
+        if _YEAR_RANGE.fullmatch(matches[i].group(1) + gap + matches[i + 1].group(1)):
+            century = float(matches[i].group(1)[:2]) * 100  # "1950-53" ends in 1953
+            found[i + 1] = replace(
+                second, values=second.values | {century + v for v in second.values}
+            )
+        if (
+            first.unit
+            or first.scale
+            or len(gap) > MAX_RANGE_GAP
+            or not (second.unit or second.scale)
+        ):
+            continue
+        scaled = {v * second.scale for v in first.values} if second.scale else set()
+        found[i] = replace(
+            first, values=first.values | scaled, unit=second.unit, scale=second.scale
+        )
     return found
+
+
+def _read_number(match: re.Match[str], text: str, lang: str) -> Number:
+    digits = _ascii_digits(match.group(1))
+    attached, spaced = match.group(2), match.group(3)
+    scale = None
+    if attached:
+        scale = SCALE_WORDS.get(attached.lower()) or scale_of(attached, lang)
+    elif spaced:
+        scale = scale_of(spaced, lang)
+    values = _readings(digits) if ":" not in digits else set()
+    rest = text[match.end(1) :]
+    if _PM.match(rest):
+        values |= {v + 12 for v in values if v < 12}
+    decade = bool(_DECADE.match(rest))
+    if decade and len(digits) == 4:
+        values |= {float(digits[2:])}
+    if scale is not None:
+        # "4.5m" may be metres: a lone letter keeps the plain reading too.
+        plain = values if attached and attached.lower() in ATTACHED_ONLY else set()
+        values = {v * scale for v in values} | plain
+    unit = UNIT_SYSTEMS.get((attached or spaced or "").lower())
+    parts = _time_parts(digits)
+    if parts and _PM.match(rest) and parts[0] < 12:  # "5.30pm" is 17:30
+        parts = (parts[0] + 12, *parts[1:])
+    return Number(match.group(1), frozenset(values), parts, decade, unit, scale)
 
 
 @dataclass(frozen=True)
@@ -118,9 +182,15 @@ def _covered(number: Number, values: set[float], parts: set[int]) -> bool:
     """
     if any(_same(v, w) for v in number.values for w in values):
         return True
-    if number.parts:
-        return all(any(_same(p, w) for w in values) or p in parts for p in number.parts)
+    if number.parts:  # a time's ":00" needs no counterpart ("৪টার দিকে" is 04:00)
+        needed = [p for i, p in enumerate(number.parts) if i == 0 or p != 0]
+        return all(any(_same(p, w) for w in values) or p in parts for p in needed)
     return any(v == int(v) and int(v) in parts for v in number.values)
+
+
+def _converted(number: Number, other_units: set[str]) -> bool:
+    """A measure the other side gives in the other unit system ("250 kg", "550 pounds")."""
+    return number.unit is not None and bool(other_units - {number.unit})
 
 
 def _side(numbers: list[Number], words: set[float]) -> tuple[set[float], set[int]]:
@@ -143,8 +213,18 @@ def number_mismatch(source: str, output: str, src_lang: str) -> NumberDiff:
     source_words = word_values(source, lang) if output_numbers else set()
     output_values, output_parts = _side(output_numbers, output_words)
     source_values, source_parts = _side(source_numbers, source_words)
+    source_units = {n.unit for n in source_numbers if n.unit}
+    output_units = {n.unit for n in output_numbers if n.unit}
     missing = [
-        n.text for n in source_numbers if not _covered(n, output_values, output_parts)
+        n.text
+        for n in source_numbers
+        if not _converted(n, output_units) and not _covered(n, output_values, output_parts)
     ]
-    added = [n.text for n in output_numbers if not _covered(n, source_values, source_parts)]
+    added = [
+        n.text
+        for n in output_numbers
+        if not n.decade
+        and not _converted(n, source_units)
+        and not _covered(n, source_values, source_parts)
+    ]
     return NumberDiff(missing, added)

@@ -26,9 +26,10 @@ def _word_table(spec: str) -> dict[str, float]:
 
 # A number followed by one of these is multiplied by it: "4.5 juta", "১৫ লাখ", "300 ألف",
 # "$2bn". Plurals only where a digit can come before them ("3 آلاف", "2 millions").
+# ("hundred" only multiplies a word, see WORD_SCALES: "40 بالمائة" is 40 percent; and no "mil",
+# which is the Malay and Indonesian mile.)
 SCALE_WORDS: dict[str, float] = _word_table(
-    "100:hundred ratus শত শো مئة مائة, "
-    "1000:thousand k ribu rb হাজার ألف آلاف الف الاف mille mil tausend, "
+    "1000:thousand k ribu rb হাজার ألف آلاف الف الاف mille tausend, "
     "100000:lakh lakhs lac লাখ লক্ষ, "
     "1000000:million millions m mn mln juta মিলিয়ন مليون ملايين millionen, "
     "10000000:crore crores কোটি, "
@@ -36,6 +37,8 @@ SCALE_WORDS: dict[str, float] = _word_table(
     "milliard milliards milliarden, "
     "1000000000000:trillion trillions tn trilion ট্রিলিয়ন تريليون"
 )
+SCALE_WORDS |= _word_table("100:শত শতাধিক শো")  # "৫ শতাধিক" is 500-odd
+WORD_SCALES = SCALE_WORDS | _word_table("100:hundred ratus مئة مائة")
 # Single letters are scale words only written onto the digits ("$4.5m", "5k"), never alone.
 ATTACHED_ONLY = frozenset({"k", "m", "b"})
 
@@ -74,6 +77,14 @@ NUMBER_WORDS: dict[str, dict[str, float]] = {
         "9:تسع تسعة تاسع تاسعة, 10:عشر عشرة عاشر عاشرة عقد, 20:عشرين عشرون, 30:ثلاثين ثلاثون, "
         "40:أربعين أربعون اربعين اربعون, 50:خمسين خمسون, 60:ستين ستون, 70:سبعين سبعون, "
         "80:ثمانين ثمانون, 90:تسعين تسعون, 100:قرن"
+    ),
+    "fra": _word_table(
+        "0.5:demi demie, 1:un une premier première, 2:deux deuxième second seconde, "
+        "3:trois troisième, 4:quatre quatrième, 5:cinq cinquième, 6:six sixième, "
+        "7:sept septième, 8:huit huitième, 9:neuf neuvième, 10:dix dixième décennie, "
+        "11:onze onzième, 12:douze douzième douzaine, 13:treize, 14:quatorze, 15:quinze, "
+        "16:seize, 20:vingt vingtième, 30:trente, 40:quarante, 50:cinquante, 60:soixante, "
+        "100:cent siècle, 1000:mille millier"
     ),
 }
 NUMBER_WORDS["ind"] = NUMBER_WORDS["zsm"]
@@ -126,9 +137,9 @@ def word_values(text: str, lang: str) -> set[float]:
     for token in re.split(r"[\s\-–—]+", unicodedata.normalize("NFC", text.lower())):
         word = token.strip("".join(c for c in token if not c.isalnum()))
         forms = word_candidates(word, lang)
-        base = next((c for c in forms if c in table or c in SCALE_WORDS), word)
+        base = next((c for c in forms if c in table or c in WORD_SCALES), word)
         value = table.get(base)
-        scale = SCALE_WORDS.get(base) if base not in ATTACHED_ONLY else None
+        scale = WORD_SCALES.get(base) if base not in ATTACHED_ONLY else None
         if previous is not None and base in _TEEN_WORDS:
             values.add(previous + 10)  # tiga belas, السابعة عشرة
         if previous is not None and base in _TENS_WORDS:
@@ -145,3 +156,27 @@ def word_values(text: str, lang: str) -> set[float]:
 
 def _tens_and_unit(a: float, b: float) -> bool:
     return any(20 <= x < 100 and x % 10 == 0 and 0 < y < 10 for x, y in ((a, b), (b, a)))
+
+
+# Units after a number, by system: a translator may convert "250 kg" into "550 pounds", so a
+# number with a unit of one system is not compared when the other side measures in the other.
+UNIT_SYSTEMS: dict[str, str] = {
+    unicodedata.normalize("NFC", word): system
+    for system, words in (
+        (
+            "metric",
+            "km kilometer kilometers kilometre kilometres kilomètres kilómetros kilometer "
+            "kmh kph kg kilogram kilograms kilogramme kilos cm mm centimeters centimetres "
+            "centimètres meter meters metre metres mètres °c celsius tonnes liters litres "
+            "كم كيلومتر كيلومترات كيلوغرام كغ كجم سم متر مترا أمتار লিটার কিমি কিলোমিটার "
+            "কেজি সেন্টিমিটার মিটার ডিগ্রি",
+        ),
+        (
+            "imperial",
+            "mile miles mph inch inches foot feet ft pound pounds lb lbs °f fahrenheit yard "
+            "yards gallon gallons acre acres ounce ounces batu kaki inci paun ميل أميال قدم "
+            "أقدام رطل بوصة بوصات মাইল ফুট ইঞ্চি পাউন্ড",
+        ),
+    )
+    for word in words.split()
+}

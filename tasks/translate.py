@@ -274,7 +274,9 @@ class TransformersTranslator:
         import torch
 
         eos, start = self.tokenizer.eos_token_id, self.model.config.decoder_start_token_id
-        targets = [[self.target_id, *tokens] + ([eos] if ended else []) for tokens, ended, _ in decoded]
+        targets = [
+            [self.target_id, *tokens] + ([eos] if ended else []) for tokens, ended, _ in decoded
+        ]
         longest = max(len(t) for t in targets)
         step = max(1, SCORE_CHUNK_LOGITS // (longest * int(self.model.config.vocab_size)))
         scores: list[float] = []
