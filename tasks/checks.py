@@ -18,9 +18,10 @@ One pure function per check, each on a (source sentence, English output) pair:
 - `language_mismatch`: the segment's own language differs from its article's
   (`language_mismatch`; decided while preparing, see `tasks/prepare.py`).
 
-`check_output` runs the output checks together (`output_flags` gives just the names); `flag_counts` and `repair_stats` add them up for
-the end table, `newsflow eval` and the runs dataset. The length-ratio bounds are derived from
-NTREX-128 by `python -m eval.checks_ntrex --derive`, never typed by hand.
+`check_output` runs the output checks together (`output_flags` gives just the names);
+`flag_counts` and `repair_stats` add them up for the end table, `newsflow eval` and the runs
+dataset. The length-ratio bounds are derived from NTREX-128 by
+`python -m eval.checks_ntrex --derive`, never typed by hand.
 """
 
 from __future__ import annotations

@@ -94,10 +94,8 @@ _TENS_WORDS = {"puluh"}
 # Arabic clitics written onto the word: و (and), ب (with), ل (for), ف, ك, and the article ال.
 _ARABIC_PREFIX = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 # Bengali classifiers and case endings after a number word: সাতটার, ছটায়, লাখের, কোটির, ১৪ জন.
-_BENGALI_SUFFIXES = tuple(
-    unicodedata.normalize("NFC", suffix)
-    for suffix in "টির টার টায় টিতে টি টা টে জন য় েরও ের ে ই ও র".split()
-)
+_BENGALI_ENDINGS = "টির টার টায় টিতে টি টা টে জন য় েরও ের ে ই ও র"
+_BENGALI_SUFFIXES = tuple(unicodedata.normalize("NFC", end) for end in _BENGALI_ENDINGS.split())
 
 
 def word_candidates(word: str, lang: str) -> list[str]:

@@ -10,7 +10,6 @@ from tasks.checks import (
     OUTPUT_CHECKS,
     REPAIRABLE,
     char_count,
-    check_output,
     flag_counts,
     has_repetition,
     language_mismatch,

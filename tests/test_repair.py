@@ -319,9 +319,7 @@ def test_an_output_the_model_doubts_far_more_than_the_others_is_low_confidence()
     first[doubted] = Translation(outputs[5], 12, 10, 34, False, log_prob=-3.0)
     repaired = {doubted: Translation(outputs[5], 12, 10, 34, False, log_prob=-0.45)}
     translator = ScriptedTranslator(first, repaired)
-    segments = [
-        {**_segment("good", n), "source_text": s} for n, s in enumerate(sources)
-    ]
+    segments = [{**_segment("good", n), "source_text": s} for n, s in enumerate(sources)]
     translate_segments(segments, translator)
     flagged = [s for s in segments if "low_confidence" in s["first_flags"]]
     assert [s["source_text"] for s in flagged] == [doubted]
