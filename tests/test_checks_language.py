@@ -63,3 +63,13 @@ def test_low_confidence_threshold_comes_from_the_scores_themselves() -> None:
     # The scale is the run's own: a model whose outputs all score lower gets a lower threshold.
     lower = low_confidence_threshold([s - 2 for s in scores])
     assert lower is not None and lower == pytest.approx(threshold - 2)
+
+
+def test_english_function_words_spare_the_detector_only_for_english() -> None:
+    from tasks.checks_language import reads_as_english
+
+    assert reads_as_english(MALAY_EN)
+    assert not reads_as_english(FRENCH)
+    assert not reads_as_english(INDONESIAN)
+    assert not reads_as_english("Das war ein Mann, der will nach Hause.")  # German "was", "will"
+    assert not reads_as_english("Yes.")  # too few words to say
