@@ -63,9 +63,51 @@ def _half_in_source_language(half: str, src_lang: str) -> bool:
 # core (the other checks together cost well under 1 ms). A typical English sentence is a
 # third such words; a sentence in another language almost never has two.
 ENGLISH_MARKERS = frozenset(
-    "the and that with were which this these those from have has been would said says they "
-    "their not but his who after about than more when what also she you our your could "
-    "should being other such only any most some into".split()
+    [
+        "the",
+        "and",
+        "that",
+        "with",
+        "were",
+        "which",
+        "this",
+        "these",
+        "those",
+        "from",
+        "have",
+        "has",
+        "been",
+        "would",
+        "said",
+        "says",
+        "they",
+        "their",
+        "not",
+        "but",
+        "his",
+        "who",
+        "after",
+        "about",
+        "than",
+        "more",
+        "when",
+        "what",
+        "also",
+        "she",
+        "you",
+        "our",
+        "your",
+        "could",
+        "should",
+        "being",
+        "other",
+        "such",
+        "only",
+        "any",
+        "most",
+        "some",
+        "into",
+    ]
 )
 ENGLISH_MARKER_SHARE = 0.15
 ENGLISH_MARKER_MIN = 2
