@@ -19,6 +19,7 @@ from typing import Any
 
 import tasks.length_ratio_bounds
 from tasks.checks import (
+    LENGTH_MEASURES,
     OUTPUT_CHECKS,
     RATIO_PERCENTILES,
     RATIO_SMOOTHING,
@@ -29,6 +30,9 @@ from tasks.checks import (
 from tasks.languages import ENGLISH, NTREX_TO_NLLB, ntrex_files
 
 BOUNDS_MODULE = Path(tasks.length_ratio_bounds.__file__)
+# NTREX's English, line-aligned with every other language (the US reference: the original
+# with its few British spellings and typos corrected).
+ENGLISH_FILE = "newstest2019-ref.eng-US.txt"
 
 
 def _ntrex_pairs(ntrex_dir: Path) -> dict[str, list[tuple[str, str]]]:
@@ -37,7 +41,7 @@ def _ntrex_pairs(ntrex_dir: Path) -> dict[str, list[tuple[str, str]]]:
     Where several NTREX files map to one NLLB code, the files of that very language are used
     (Hassaniya, sent as Modern Standard Arabic, does not shape Arabic's bounds).
     """
-    english = _read_lines(ntrex_dir / "newstest2019-src.eng.txt")
+    english = _read_lines(ntrex_dir / ENGLISH_FILE)
     files: dict[str, list[tuple[str, Path]]] = defaultdict(list)
     for code, path in ntrex_files(ntrex_dir).items():
         nllb = NTREX_TO_NLLB.get(code)
@@ -75,14 +79,40 @@ def _bounds(ratios: Sequence[float]) -> tuple[float, float]:
     )
 
 
+def half_truncated(text: str) -> str:
+    """The first half of `text`'s words, ending as the whole did ("." stays "."): truncation
+    an end-of-sentence check cannot see."""
+    words = text.split()
+    head = " ".join(words[: max(1, len(words) // 2)])
+    end = text.rstrip()[-1:]
+    return head + end if end and not end.isalnum() and not head.endswith(end) else head
+
+
+def best_measure(pairs: Sequence[tuple[str, str]]) -> tuple[str, float, float]:
+    """(measure, low, high) of the length measure that catches most half-truncated outputs.
+
+    Each measure's bounds are its percentiles over the human translations, so every measure
+    lets through the same share of them; the one whose lower bound catches more
+    `half_truncated` English wins (the first of LENGTH_MEASURES on ties).
+    """
+    best: tuple[int, str, float, float] | None = None
+    for measure in LENGTH_MEASURES:
+        low, high = _bounds([length_ratio(s, e, measure) for s, e in pairs])
+        caught = sum(length_ratio(s, half_truncated(e), measure) < low for s, e in pairs)
+        if best is None or caught > best[0]:
+            best = (caught, measure, low, high)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
 def derive_bounds(ntrex_dir: Path) -> dict[str, Any]:
-    """Ratio bounds per NLLB language, per script and over all languages, from NTREX-128."""
-    per_lang: dict[str, tuple[float, float, int]] = {}
+    """Length measure and ratio bounds per NLLB language, and character bounds per script and
+    over all languages, from NTREX-128."""
+    per_lang: dict[str, tuple[str, float, float, int]] = {}
     by_script: dict[str, list[float]] = defaultdict(list)
     for lang, pairs in _ntrex_pairs(ntrex_dir).items():
-        ratios = [length_ratio(source, english) for source, english in pairs]
-        per_lang[lang] = (*_bounds(ratios), len(ratios))
-        by_script[lang.partition("_")[2]].extend(ratios)
+        per_lang[lang] = (*best_measure(pairs), len(pairs))
+        by_script[lang.partition("_")[2]].extend(length_ratio(s, e) for s, e in pairs)
     every = [r for ratios in by_script.values() for r in ratios]
     return {
         "languages": per_lang,
@@ -93,8 +123,8 @@ def derive_bounds(ntrex_dir: Path) -> dict[str, Any]:
 
 def bounds_module_source(derived: Mapping[str, Any]) -> str:
     languages = "\n".join(
-        f'    "{lang}": ({low:.2f}, {high:.2f}),  # {n} sentences'
-        for lang, (low, high, n) in sorted(derived["languages"].items())
+        f'    "{lang}": ("{measure}", {low:.2f}, {high:.2f}),  # {n} sentences'
+        for lang, (measure, low, high, n) in sorted(derived["languages"].items())
     )
     scripts = "\n".join(
         f'    "{script}": ({low:.2f}, {high:.2f}),'
@@ -106,18 +136,20 @@ def bounds_module_source(derived: Mapping[str, Any]) -> str:
 Regenerate with `python -m eval.checks_ntrex --derive ../shared/data/ntrex128`. The ratio is
 `tasks.checks.length_ratio`: (English characters + {RATIO_SMOOTHING}) / (source characters + \
 {RATIO_SMOOTHING}), whitespace
-not counted, over NTREX-128's 1,997 human translations of each language paired with the English
-original; the bounds are its {RATIO_PERCENTILES[0]}th and {RATIO_PERCENTILES[1]}th percentiles, \
-widened {RATIO_WIDENING}x each way.
+not counted ("chars"), or its geometric mean with the same ratio of words ("chars+words"), over
+NTREX-128's 1,997 human translations of each language paired with the English reference; each
+language uses the measure that best separates half-truncated English from them. The bounds are
+the {RATIO_PERCENTILES[0]}th and {RATIO_PERCENTILES[1]}th percentiles of the ratio, widened \
+{RATIO_WIDENING}x each way.
 """
 
-# NLLB code -> (lowest, highest) ratio of a normal translation.
-LENGTH_RATIO_BOUNDS: dict[str, tuple[float, float]] = {{
+# NLLB code -> (length measure, lowest, highest ratio of a normal translation).
+LENGTH_RATIO_BOUNDS: dict[str, tuple[str, float, float]] = {{
 {languages}
 }}
 
-# Languages NTREX lacks: all NTREX languages of the same script pooled (scripts with at least
-# 1,000 sentences), else every language pooled.
+# Languages NTREX lacks, by characters: all NTREX languages of the same script pooled (scripts
+# with at least 1,000 sentences), else every language pooled.
 SCRIPT_BOUNDS: dict[str, tuple[float, float]] = {{
 {scripts}
 }}

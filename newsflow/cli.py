@@ -402,6 +402,38 @@ def compare_command(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command("check")
+def check_command(
+    source: Annotated[
+        Path, typer.Option(help="Source text, one segment a line (or a table: see --translation).")
+    ],
+    source_lang: Annotated[str, typer.Option(help="NLLB code of the source, e.g. zsm_Latn.")],
+    translation: Annotated[
+        Path | None,
+        typer.Option(
+            help="English translation, line-aligned with --source. Without it, --source is a "
+            "table (.jsonl, .csv, .parquet) with 'source' and 'translation' columns."
+        ),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option(help="Where segments.parquet and summary.parquet go.")
+    ] = Path("check"),
+) -> None:
+    """Audit any translation with the quality checks, without a model: flags per line."""
+    from tasks.audit import AuditInputError, audit_rows, read_pairs, summarize, write_audit
+
+    try:
+        rows = audit_rows(read_pairs(source, translation), source_lang)
+    except (AuditInputError, OSError, UnicodeDecodeError) as error:
+        raise fail(str(error)) from None
+    segments_path, summary_path = write_audit(rows, output)
+    print_rows(
+        f"newsflow check: {len(rows)} lines, {source_lang} -> English", summarize(rows).table()
+    )
+    console.print(f"flags per line: {segments_path}\nsummary: {summary_path}")
+    raise typer.Exit(EXIT_OK)
+
+
 def show_version(asked: bool) -> None:
     if asked:
         print(f"newsflow {metadata.version('newsflow')}")

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tasks.checks import OUTPUT_CHECKS, REPAIRABLE, output_flags
+from tasks.checks import OUTPUT_CHECKS, REPAIRABLE, check_output, low_confidence_threshold
 from tasks.schema import FLAGS
 from tasks.summarize import Summarizer
 from tasks.translate import ProgressCallback, Translation, Translator
@@ -57,15 +57,23 @@ def translate_segments(
                 "out_tokens": 0,
                 "src_tokens": 0,
                 "max_new_tokens": 0,
+                "log_prob": None,
+                "output_lang": None,
+                "flag_low_confidence": False,
             }
             segment |= {f"flag_{name}": False for name in OUTPUT_CHECKS}
             segment["first_flags"] = flags_of(segment)
     texts = {lang: [s["source_text"] for s in group] for lang, group in by_lang.items()}
+    # Per language, the log-probability below which an output is low_confidence: taken from
+    # this batch's own outputs (the run's, in a run of one batch), and kept for the repairs.
+    thresholds: dict[str, float | None] = {}
     for lang, results in translate_by_language(texts, translator, progress).items():
+        thresholds[lang] = low_confidence_threshold(r.log_prob for r in results)
         for segment, result in zip(by_lang[lang], results, strict=True):
-            apply_translation(segment, result)
+            apply_translation(segment, result, thresholds[lang])
             segment["first_flags"] = flags_of(segment)
-    repair_segments([s for s in segments if needs_repair(s)], translator, repair_progress)
+    flagged = [s for s in segments if needs_repair(s)]
+    repair_segments(flagged, translator, thresholds, repair_progress)
 
 
 def translate_by_language(
@@ -99,18 +107,31 @@ def needs_repair(segment: Row) -> bool:
     return bool(segment["translated"]) and any(segment.get(f"flag_{n}") for n in REPAIRABLE)
 
 
-def apply_translation(segment: Row, result: Translation) -> None:
-    """Put one output in the row and run the output checks on it."""
+def apply_translation(
+    segment: Row, result: Translation, low_confidence_below: float | None = None
+) -> None:
+    """Put one output in the row and run the output checks on it.
+
+    `low_confidence_below`: the log-probability threshold of the segment's language (None: no
+    threshold, so never low_confidence).
+    """
     segment |= {
         "translation": result.text,
         "src_tokens": result.src_tokens,
         "out_tokens": result.out_tokens,
         "max_new_tokens": result.max_new_tokens,
+        "log_prob": result.log_prob,
     }
-    fired = output_flags(
+    checked = check_output(
         segment["source_text"], result.text, segment["source_lang"], result.hit_limit
     )
-    segment |= {f"flag_{name}": name in fired for name in OUTPUT_CHECKS}
+    segment |= {f"flag_{name}": name in checked.flags for name in OUTPUT_CHECKS}
+    segment["output_lang"] = checked.output_lang
+    segment["flag_low_confidence"] = (
+        low_confidence_below is not None
+        and result.log_prob is not None
+        and result.log_prob < low_confidence_below
+    )
 
 
 def split_at_clause(text: str) -> list[str] | None:
@@ -132,6 +153,18 @@ def split_at_clause(text: str) -> list[str] | None:
     return halves if all(halves) else None
 
 
+# What a repaired output replaces, and puts back when the first output was better.
+_OUTPUT_COLUMNS = (
+    "translation",
+    "src_tokens",
+    "out_tokens",
+    "max_new_tokens",
+    "log_prob",
+    "output_lang",
+)
+_REPLACED_FLAGS = (*OUTPUT_CHECKS, "low_confidence")
+
+
 @dataclass
 class _Plan:
     segment: Row
@@ -151,21 +184,33 @@ def _plan(segment: Row) -> _Plan:
 def _joined(results: list[Translation]) -> Translation:
     if len(results) == 1:
         return results[0]
+    scored = [r for r in results if r.log_prob is not None]
+    tokens = sum(r.out_tokens + 1 for r in scored)  # per token, end token included
+    log_prob = (
+        sum(r.log_prob * (r.out_tokens + 1) for r in scored if r.log_prob is not None) / tokens
+        if scored and len(scored) == len(results)
+        else None
+    )
     return Translation(
         text=" ".join(r.text for r in results if r.text),
         src_tokens=sum(r.src_tokens for r in results),
         out_tokens=sum(r.out_tokens for r in results),
         max_new_tokens=sum(r.max_new_tokens for r in results),
         hit_limit=any(r.hit_limit for r in results),
+        log_prob=log_prob,
     )
 
 
 def repair_segments(
-    flagged: list[Row], translator: Translator, progress: ProgressCallback | None = None
+    flagged: list[Row],
+    translator: Translator,
+    thresholds: dict[str, float | None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Decode `flagged` segments again (one batched call per language), keep the better output.
 
-    The second output replaces the first unless it raises more flags than the first did.
+    The second output replaces the first unless it raises more flags than the first did;
+    `thresholds` (per language) judge its log-probability as the first output's was judged.
     """
     by_lang: dict[str, list[_Plan]] = defaultdict(list)
     for segment in flagged:
@@ -186,17 +231,16 @@ def repair_segments(
                     repaired.out_tokens,
                     repaired.max_new_tokens,
                     repaired.hit_limit,
+                    repaired.log_prob,
                 )
-            _keep_better(plan, repaired)
+            _keep_better(plan, repaired, (thresholds or {}).get(lang))
 
 
-def _keep_better(plan: _Plan, repaired: Translation) -> None:
+def _keep_better(plan: _Plan, repaired: Translation, threshold: float | None) -> None:
     segment = plan.segment
-    first = {
-        key: segment[key] for key in ("translation", "src_tokens", "out_tokens", "max_new_tokens")
-    }
-    first_flags = {name: segment[f"flag_{name}"] for name in OUTPUT_CHECKS}
-    apply_translation(segment, repaired)
+    first = {key: segment.get(key) for key in _OUTPUT_COLUMNS}
+    first_flags = {name: segment[f"flag_{name}"] for name in _REPLACED_FLAGS}
+    apply_translation(segment, repaired, threshold)
     kept = len(flags_of(segment)) <= len(segment["first_flags"])
     if kept:
         segment["first_translation"] = first["translation"]

@@ -8,24 +8,36 @@ One pure function per check, each on a (source sentence, English output) pair:
   (`length_ratio_outside`, bounds measured on NTREX-128 in `tasks/length_ratio_bounds.py`);
 - `numbers`: a number of the source is missing from the output, or the output adds one
   (`number_mismatch` in `tasks/checks_numbers.py`);
-- `untranslated`: the output is still in the source's script or language (`untranslated` in
-  `tasks/checks_untranslated.py`);
+- `untranslated`: the output, or a half of it, is still in the source's script or language
+  (`untranslated` in `tasks/checks_untranslated.py`, halves in `tasks/checks_language.py`);
+- `off_target`: the output, or a half of it, is confidently in a language other than English
+  (`output_language` in `tasks/checks_language.py`, which also names the output's language);
+- `low_confidence`: the model's own length-normalised log-probability of the output is far
+  below the run's usual for the language (`low_confidence_threshold`; decided per batch and
+  language after translating, see `tasks/batch.py`);
 - `language_mismatch`: the segment's own language differs from its article's
   (`language_mismatch`; decided while preparing, see `tasks/prepare.py`).
 
-`output_flags` runs the output checks together; `flag_counts` and `repair_stats` add them up for
-the end table, `newsflow eval` and the runs dataset. The length-ratio bounds are derived from
-NTREX-128 by `python -m eval.checks_ntrex --derive`, never typed by hand.
+`check_output` runs the output checks together (`output_flags` gives just the names);
+`flag_counts` and `repair_stats` add them up for the end table, `newsflow eval` and the runs
+dataset. The length-ratio bounds are derived from NTREX-128 by
+`python -m eval.checks_ntrex --derive`, never typed by hand.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import statistics
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from tasks.checks_language import output_language
 from tasks.checks_numbers import number_mismatch
 from tasks.checks_untranslated import untranslated
+from tasks.languages import ENGLISH
 from tasks.length_ratio_bounds import (
     DEFAULT_BOUNDS,
     LENGTH_RATIO_BOUNDS,
@@ -35,11 +47,19 @@ from tasks.schema import FLAGS
 
 # Bump when a check or the bounds table changes what it flags: results cached under an older
 # version carry flags (and repairs) decided by the older checks.
-CHECKS_VERSION = 1
+CHECKS_VERSION = 2
 # Flags a second decoding can cure: the segment is decoded again with safer settings.
-REPAIRABLE = ("length_limit", "repetition", "length_ratio")
-# Flags that `output_flags` decides from the output (language_mismatch is decided before).
-OUTPUT_CHECKS = ("length_limit", "repetition", "length_ratio", "numbers", "untranslated")
+REPAIRABLE = ("length_limit", "repetition", "length_ratio", "off_target", "low_confidence")
+# Flags that `check_output` decides from the output (language_mismatch is decided before
+# translating, low_confidence from the scores of all outputs of a batch).
+OUTPUT_CHECKS = (
+    "length_limit",
+    "repetition",
+    "length_ratio",
+    "numbers",
+    "untranslated",
+    "off_target",
+)
 
 # --- length ratio ----------------------------------------------------------------------------
 
@@ -47,9 +67,17 @@ OUTPUT_CHECKS = ("length_limit", "repetition", "length_ratio", "numbers", "untra
 # characters is not a 3x blow-up. With 10, the spread of NTREX ratios is about the same for
 # 20-character and 200-character sentences, so one pair of bounds serves every length.
 RATIO_SMOOTHING = 10
-# The table keeps the 0.5th..99.5th percentile of NTREX, widened by this factor each way.
-RATIO_PERCENTILES = (0.5, 99.5)
-RATIO_WIDENING = 1.2
+WORD_SMOOTHING = 2
+# Two ways to measure length; each language uses the one that, on NTREX, best separates
+# half-truncated English from the human translations (see `eval/checks_ntrex.py --derive`).
+# `chars+words`: the geometric mean of the character ratio and the word ratio. It helps where
+# human translations vary much in characters (Arabic's run 0.6x to 1.5x the English).
+LENGTH_MEASURES = ("chars", "chars+words")
+# The table keeps these percentiles of the NTREX ratios as bounds: 0.6% of human translations
+# fall below, 0.2% above (truncation, the commoner failure, gets more of the error budget).
+RATIO_PERCENTILES = (0.6, 99.8)
+RATIO_WIDENING = 1.0
+_WORD = re.compile(r"\w+")
 
 
 def char_count(text: str) -> int:
@@ -57,25 +85,31 @@ def char_count(text: str) -> int:
     return sum(1 for char in text if not char.isspace())
 
 
-def length_ratio(source: str, output: str) -> float:
-    """Smoothed ratio of output characters to source characters."""
-    return (char_count(output) + RATIO_SMOOTHING) / (char_count(source) + RATIO_SMOOTHING)
+def length_ratio(source: str, output: str, measure: str = "chars") -> float:
+    """Smoothed ratio of output length to source length, by `measure` (LENGTH_MEASURES)."""
+    chars = (char_count(output) + RATIO_SMOOTHING) / (char_count(source) + RATIO_SMOOTHING)
+    if measure == "chars":
+        return chars
+    words = (len(_WORD.findall(output)) + WORD_SMOOTHING) / (
+        len(_WORD.findall(source)) + WORD_SMOOTHING
+    )
+    return math.sqrt(chars * words)
 
 
-def ratio_bounds(src_lang: str) -> tuple[float, float]:
-    """(low, high) ratio bounds for translating `src_lang` into English.
+def ratio_bounds(src_lang: str) -> tuple[str, float, float]:
+    """(measure, low, high): how to measure length for `src_lang` -> English, and the bounds.
 
-    Languages NTREX lacks use the bounds pooled over NTREX languages of the same script, then
-    over all of them.
+    Languages NTREX lacks use character bounds pooled over NTREX languages of the same script,
+    then over all of them.
     """
     if src_lang in LENGTH_RATIO_BOUNDS:
         return LENGTH_RATIO_BOUNDS[src_lang]
-    return SCRIPT_BOUNDS.get(src_lang.partition("_")[2], DEFAULT_BOUNDS)
+    return ("chars", *SCRIPT_BOUNDS.get(src_lang.partition("_")[2], DEFAULT_BOUNDS))
 
 
 def length_ratio_outside(source: str, output: str, src_lang: str) -> bool:
-    low, high = ratio_bounds(src_lang)
-    return not low <= length_ratio(source, output) <= high
+    measure, low, high = ratio_bounds(src_lang)
+    return not low <= length_ratio(source, output, measure) <= high
 
 
 # --- repetition ------------------------------------------------------------------------------
@@ -156,6 +190,7 @@ def has_repetition(source: str, output: str) -> bool:
 # another of the same group keeps the article's language.
 CLOSE_VARIETIES: tuple[frozenset[str], ...] = (
     frozenset({"zsm_Latn", "ind_Latn"}),
+    frozenset({"asm_Beng", "ben_Beng"}),  # Assamese without its own letters reads as Bengali
     frozenset({"bos_Latn", "hrv_Latn"}),
     frozenset({"nob_Latn", "nno_Latn", "dan_Latn"}),
     frozenset({"pes_Arab", "prs_Arab"}),
@@ -181,16 +216,56 @@ def language_mismatch(segment_lang: str | None, article_lang: str | None) -> boo
 # --- all checks ------------------------------------------------------------------------------
 
 
-def output_flags(source: str, output: str, src_lang: str, hit_limit: bool) -> list[str]:
-    """Names of the output checks that fire, in FLAGS order."""
+@dataclass(frozen=True)
+class OutputCheck:
+    flags: list[str]  # names of the output checks that fire, in FLAGS order
+    output_lang: str | None  # NLLB code the output was detected in (None: too short, unsure)
+
+
+def check_output(source: str, output: str, src_lang: str, hit_limit: bool) -> OutputCheck:
+    """Every output check on one (source sentence, English output) pair."""
+    language = output_language(output, src_lang)
     fired = {
         "length_limit": hit_limit,
         "repetition": has_repetition(source, output),
         "length_ratio": length_ratio_outside(source, output, src_lang),
         "numbers": bool(number_mismatch(source, output, src_lang)),
-        "untranslated": untranslated(source, output, src_lang),
+        "untranslated": src_lang != ENGLISH
+        and (language.partly_source or untranslated(source, output, src_lang)),
+        "off_target": language.off_target,
     }
-    return [name for name in FLAGS if fired.get(name)]
+    return OutputCheck([name for name in FLAGS if fired.get(name)], language.code)
+
+
+def output_flags(source: str, output: str, src_lang: str, hit_limit: bool) -> list[str]:
+    """Names of the output checks that fire, in FLAGS order."""
+    return check_output(source, output, src_lang, hit_limit).flags
+
+
+# --- model confidence ------------------------------------------------------------------------
+
+# A batch's outputs of one language need this many scores before a threshold is taken from
+# them: with fewer, the median and its spread say little.
+MIN_SCORES_FOR_THRESHOLD = 20
+# Below the median by this many robust standard deviations (1.4826 x the median absolute
+# deviation): about 1 output in 1,000 of a normal distribution, far into the low tail.
+LOW_CONFIDENCE_MADS = 3.5
+
+
+def low_confidence_threshold(log_probs: Iterable[float | None]) -> float | None:
+    """The log-probability below which an output is `low_confidence`, from a run's own scores.
+
+    Sequence log-probability is a published hallucination detector for NMT (Guerreiro et al.,
+    2023, "Looking for a Needle in a Haystack"); its scale depends on language and model, so
+    the threshold comes from the outputs it judges: median - LOW_CONFIDENCE_MADS robust
+    standard deviations. None (no flag) with fewer than MIN_SCORES_FOR_THRESHOLD scores.
+    """
+    scores = sorted(s for s in log_probs if s is not None and math.isfinite(s))
+    if len(scores) < MIN_SCORES_FOR_THRESHOLD:
+        return None
+    median = statistics.median(scores)
+    spread = 1.4826 * statistics.median(abs(s - median) for s in scores)
+    return median - LOW_CONFIDENCE_MADS * max(spread, 1e-6)
 
 
 def _rows(segments: Any) -> list[Mapping[str, Any]]:

@@ -15,7 +15,9 @@ FLAGS: dict[str, str] = {
     "repetition": "output loops on a repeated n-gram the source does not repeat",
     "length_ratio": "output length far outside the usual ratio for the language pair",
     "numbers": "a number of the source is missing from the output, or the output adds one",
-    "untranslated": "output not in English: still in the source's script or language",
+    "untranslated": "output (or half of it) still in the source's script or language",
+    "off_target": "output (or half of it) confidently in a language other than English",
+    "low_confidence": "the model's log-probability of the output is far below the run's usual",
     "language_mismatch": "the sentence's own language differs from the article's",
 }
 
@@ -84,6 +86,12 @@ def segments_schema() -> pa.Schema:
             ("src_tokens", pa.int32(), "source tokens, special tokens included"),
             ("out_tokens", pa.int32(), "output tokens generated"),
             ("max_new_tokens", pa.int32(), "the output length limit used"),
+            (
+                "log_prob",
+                pa.float64(),
+                "the model's log-probability of the output per token (null: not translated)",
+            ),
+            ("output_lang", pa.string(), "NLLB code the output was detected in (null: unsure)"),
             *flags,
             ("first_flags", pa.list_(pa.string()), "flags of the first output, before any repair"),
             ("repair", pa.string(), "repair tried: safer_decoding, clause_split, or null"),

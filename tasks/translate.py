@@ -21,6 +21,10 @@ from tasks.stop import check_stop, stopping_criteria
 # from NLLB rarely exceeds 1.6x the source tokens; 2x leaves room without allowing runaway loops.
 OUTPUT_RATIO = 2.0
 OUTPUT_MARGIN = 10
+# Scoring outputs holds (rows x tokens x vocabulary) logits at once: at most this many floats
+# (200 MB of float32, twice that with their log-softmax); with NLLB's 256k vocabulary, a few
+# rows of 40 tokens per chunk.
+SCORE_CHUNK_LOGITS = 50_000_000
 
 ProgressCallback = Callable[[int, int], None]  # (segments done, segments total)
 
@@ -45,6 +49,9 @@ class Translation:
     out_tokens: int
     max_new_tokens: int
     hit_limit: bool  # decoding stopped at max_new_tokens, not at end-of-sentence
+    # The model's log-probability of the output, per generated token (end token included);
+    # None where the backend gave none.
+    log_prob: float | None = None
 
 
 class Translator(Protocol):
@@ -244,18 +251,57 @@ class TransformersTranslator:
                 max_new_tokens=limit,
                 stopping_criteria=stopping_criteria(),
             )
-        check_stop()  # a stopped generate returns partial outputs: never use them
+            check_stop()  # a stopped generate returns partial outputs: never use them
+            decoded = [self._decode(seq.tolist()) for seq in sequences]
+            log_probs = self._log_probs(input_ids, attention, decoded)
         self.model_seconds += time.perf_counter() - started
         return [
-            self._decode(seq.tolist(), len(ids), limit)
-            for seq, ids in zip(sequences, rows, strict=True)
+            Translation(text, len(ids), len(tokens), limit, not ended, log_prob)
+            for (tokens, ended, text), ids, log_prob in zip(decoded, rows, log_probs, strict=True)
         ]
 
-    def _decode(self, sequence: list[int], src_tokens: int, limit: int) -> Translation:
+    def _decode(self, sequence: list[int]) -> tuple[list[int], bool, str]:
+        """(generated tokens, whether decoding ended by itself, text) of one output row."""
         # sequence = [decoder start, target language, tokens..., eos, pad...]
         generated = sequence[2:]
         eos = self.tokenizer.eos_token_id
         ended = eos in generated
         tokens = generated[: generated.index(eos)] if ended else generated
-        text = self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
-        return Translation(text, src_tokens, len(tokens), limit, hit_limit=not ended)
+        return tokens, ended, self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
+
+    def _log_probs(self, input_ids: Any, attention: Any, decoded: list[Any]) -> list[float]:
+        """Each output's mean log-probability per token under the model (end token included,
+        the forced language token not), in one teacher-forced pass over chunks of rows.
+
+        The same quantity CTranslate2's `score_batch` gives, so both backends agree; the
+        decoding's own beam scores depend on beam size and penalties.
+        """
+        import torch
+
+        eos, start = self.tokenizer.eos_token_id, self.model.config.decoder_start_token_id
+        targets = [
+            [self.target_id, *tokens] + ([eos] if ended else []) for tokens, ended, _ in decoded
+        ]
+        longest = max(len(t) for t in targets)
+        step = max(1, SCORE_CHUNK_LOGITS // (longest * int(self.model.config.vocab_size)))
+        scores: list[float] = []
+        for first in range(0, len(targets), step):
+            chunk = targets[first : first + step]
+            # Padding at the end of a row is never attended to by its tokens (causal decoder).
+            inputs = torch.full((len(chunk), longest), self.tokenizer.pad_token_id)
+            labels = torch.full((len(chunk), longest), -100)
+            for row, target in enumerate(chunk):
+                inputs[row, : len(target)] = torch.tensor([start, *target[:-1]])
+                labels[row, 1 : len(target)] = torch.tensor(target[1:])  # not the language
+            device = self.model.device
+            logits = self.model(
+                input_ids=input_ids[first : first + step].to(device),
+                attention_mask=attention[first : first + step].to(device),
+                decoder_input_ids=inputs.to(device),
+            ).logits.float()
+            picked = logits.log_softmax(-1).gather(-1, labels.clamp(min=0).unsqueeze(-1).to(device))
+            mask = (labels != -100).to(device)
+            sums = (picked.squeeze(-1) * mask).sum(-1)
+            counts = mask.sum(-1).clamp(min=1)
+            scores += (sums / counts).tolist()
+        return scores

@@ -244,20 +244,40 @@ class CTranslate2Translator:
             asynchronous=True,
         )
         results = wait_for_results(pending)
+        decoded = [self._decode(result.hypotheses[0]) for result in results]
+        log_probs = self._log_probs(rows, decoded)
         self.model_seconds += time.perf_counter() - started
         return [
-            self._decode(result.hypotheses[0], len(tokens), limit)
-            for result, tokens in zip(results, rows, strict=True)
+            Translation(text, len(source), len(tokens), limit, not ended, log_prob)
+            for (tokens, ended, text), source, log_prob in zip(
+                decoded, rows, log_probs, strict=True
+            )
         ]
 
-    def _decode(self, hypothesis: list[str], src_tokens: int, limit: int) -> Translation:
+    def _decode(self, hypothesis: list[str]) -> tuple[list[str], bool, str]:
+        """(generated tokens, whether decoding ended by itself, text) of one hypothesis."""
         # hypothesis = [target language, tokens..., eos when decoding ended by itself]
         generated = hypothesis[1:] if hypothesis[:1] == [self.target_lang] else hypothesis
         ended = bool(generated) and generated[-1] == self.tokenizer.eos_token
         tokens = generated[:-1] if ended else generated
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
-        text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-        return Translation(text, src_tokens, len(tokens), limit, hit_limit=not ended)
+        return tokens, ended, self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+    def _log_probs(self, rows: list[list[str]], decoded: list[Any]) -> list[float]:
+        """Each output's mean log-probability per token under the model (end token included,
+        the forced language token not): CTranslate2's `score_batch`, one teacher-forced pass.
+
+        The same quantity the transformers backend computes; the decoding's own scores depend
+        on beam size, penalties and the restricted vocabulary.
+        """
+        targets = [[self.target_lang, *tokens] for tokens, _, _ in decoded]
+        scored = self.model.score_batch(rows, targets, max_input_length=self.model_max, offset=1)
+        means = []
+        for result, (_, ended, _) in zip(scored, decoded, strict=True):
+            # score_batch always scores an end token: leave it out where decoding never chose it.
+            log_probs = list(result.log_probs) if ended else list(result.log_probs)[:-1]
+            means.append(sum(log_probs) / len(log_probs) if log_probs else 0.0)
+        return means
 
 
 def wait_for_results(pending: list[Any]) -> list[Any]:

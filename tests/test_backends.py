@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tasks.translate import (
     run_splitting_on_oom,
     translate_in_batches,
 )
-from tasks.translate_ct2 import convert, load_ct2_translator
+from tasks.translate_ct2 import CTranslate2Translator, convert, load_ct2_translator
 from tasks.vocab import english_token_ids, read_vmap
 
 TEXTS = [
@@ -85,6 +86,9 @@ class OomAbove:
             return attribute(*args, **kwargs)
 
         return call
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # a forward pass (scoring outputs)
+        return self._model(*args, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -402,3 +406,25 @@ def test_vocabulary_restriction_is_checked_and_fingerprinted() -> None:
     assert restrict_vocab_for("ctranslate2", True) is True
     with pytest.raises(ModelUnavailableError, match="--restrict-vocab"):
         restrict_vocab_for("transformers", True)
+
+
+def test_both_backends_score_their_outputs_the_same_way(source: ModelSource) -> None:
+    # The mean log-probability per token of the output under the model (not the beam score).
+    # With the same weights in float32 the two backends agree to float precision.
+    import ctranslate2
+    from ctranslate2.converters import TransformersConverter
+
+    reference = transformers_translator(source, beams=1)
+    expected = reference.translate(TEXTS, "zsm_Latn")
+    with tempfile.TemporaryDirectory() as tmp:
+        TransformersConverter(source.name).convert(f"{tmp}/m", quantization="float32")
+        model = ctranslate2.Translator(f"{tmp}/m", device="cpu", compute_type="float32")
+        translator = CTranslate2Translator(
+            reference.tokenizer, model, target_lang="eng_Latn", beams=1, token_budget=96
+        )
+        results = translator.translate(TEXTS, "zsm_Latn")
+    assert [r.text for r in results] == [r.text for r in expected]
+    for ours, theirs in zip(results, expected, strict=True):
+        assert ours.log_prob is not None and theirs.log_prob is not None
+        assert ours.log_prob < 0
+        assert ours.log_prob == pytest.approx(theirs.log_prob, abs=1e-3)

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from tasks.checks import (
+    LENGTH_MEASURES,
     OUTPUT_CHECKS,
     REPAIRABLE,
+    char_count,
     flag_counts,
     has_repetition,
     language_mismatch,
@@ -47,8 +49,8 @@ ARABIC_EN = (
 
 
 def test_every_check_is_a_documented_flag_column() -> None:
-    assert set(OUTPUT_CHECKS) | {"language_mismatch"} == set(FLAGS)
-    assert set(REPAIRABLE) <= set(OUTPUT_CHECKS)
+    assert set(OUTPUT_CHECKS) | {"language_mismatch", "low_confidence"} == set(FLAGS)
+    assert set(REPAIRABLE) <= set(OUTPUT_CHECKS) | {"low_confidence"}
     segment_columns = segments_schema().names
     article_columns = articles_schema().names
     for name in FLAGS:
@@ -108,14 +110,22 @@ def test_longest_repeat_reads_whole_words_of_every_script() -> None:
 
 def test_bounds_are_derived_per_language_with_fallbacks() -> None:
     for lang in ("zsm_Latn", "ben_Beng", "arb_Arab"):
-        low, high = LENGTH_RATIO_BOUNDS[lang]
+        measure, low, high = LENGTH_RATIO_BOUNDS[lang]
+        assert measure in LENGTH_MEASURES
         assert 0.3 < low < 1.0 < high < 2.5
-        assert ratio_bounds(lang) == (low, high)
-    # A language NTREX lacks takes its script's bounds, then everything's.
-    assert ratio_bounds("ace_Latn") == SCRIPT_BOUNDS["Latn"]
-    assert ratio_bounds("xyz_Zzzz") == DEFAULT_BOUNDS
+        assert ratio_bounds(lang) == (measure, low, high)
+    # A language NTREX lacks takes its script's character bounds, then everything's.
+    assert ratio_bounds("ace_Latn") == ("chars", *SCRIPT_BOUNDS["Latn"])
+    assert ratio_bounds("xyz_Zzzz") == ("chars", *DEFAULT_BOUNDS)
     # Chinese is written densely: its English is much longer than Malay's.
-    assert ratio_bounds("zho_Hans")[1] > 2 * ratio_bounds("zsm_Latn")[1]
+    assert ratio_bounds("zho_Hans")[2] > 2 * ratio_bounds("zsm_Latn")[2]
+
+
+def test_words_and_characters_measure_together() -> None:
+    # Geometric mean of the smoothed character and word ratios.
+    chars = (char_count("Yes sir.") + 10) / (char_count("Ya.") + 10)
+    words = (2 + 2) / (1 + 2)
+    assert length_ratio("Ya.", "Yes sir.", "chars+words") == pytest.approx((chars * words) ** 0.5)
 
 
 @pytest.mark.parametrize(
@@ -147,12 +157,66 @@ def test_short_segments_are_smoothed() -> None:
 
 
 def test_numbers_are_read_in_every_digit_script() -> None:
-    assert [n.key for n in numbers_in("৩.৫ শতাংশ")] == ["35"]
-    assert [n.key for n in numbers_in("٣٫٥٪")] == ["35"]
-    assert [n.key for n in numbers_in("۱۲ نفر")] == ["12"]  # Persian (extended) digits
-    assert [n.key for n in numbers_in("١٬٠٠٠ ريال")] == ["1"]
-    assert [n.key for n in numbers_in("১,০০,০০০ টাকা")] == ["1"]
-    assert [n.parts for n in numbers_in("10:30")] == [("1", "3")]
+    def values(text: str, lang: str = "eng") -> list[set[float]]:
+        return [set(n.values) for n in numbers_in(text, lang)]
+
+    assert values("৩.৫ শতাংশ", "ben") == [{3.5}]
+    assert values("٣٫٥٪", "arb") == [{3.5}]
+    assert values("۱۲ نفر", "pes") == [{12}]  # Persian (extended) digits
+    assert values("١٬٠٠٠ ريال", "arb") == [{1000}]
+    assert values("১,০০,০০০ টাকা", "ben") == [{100000}]  # Indian grouping
+    assert values("1.234.567 dan 3,5 persen", "ind") == [{1234567}, {3.5}]
+    assert values("1,234.5 and 1.234,5") == [{1234.5}, {1234.5}]
+    assert values("1.500") == [{1500, 1.5}]  # either convention: both readings
+    assert [n.parts for n in numbers_in("10:30")] == [(10, 30)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("4.5 juta orang", "zsm", 4_500_000),
+        ("4,5 juta orang", "ind", 4_500_000),
+        ("4.5 million people", "eng", 4_500_000),
+        ("$4.5m deal", "eng", 4_500_000),
+        ("a £2bn plan", "eng", 2_000_000_000),
+        ("১৫ লাখ মানুষ", "ben", 1_500_000),
+        ("২ কোটির বেশি", "ben", 20_000_000),
+        ("300 ألف شخص", "arb", 300_000),
+        ("3 مليارات دولار", "arb", 3_000_000_000),
+        ("2 lakh rupees", "eng", 200_000),
+    ],
+)
+def test_scale_words_multiply_the_number_before_them(text: str, lang: str, value: int) -> None:
+    assert value in numbers_in(text, lang)[0].values
+
+
+def test_numbers_are_compared_by_value_not_by_digits() -> None:
+    # Scale errors: x10, a decimal shifted, a zero more; and "10" is not "one".
+    assert number_mismatch("Harga naik 4.5 peratus", "Prices rose 45 percent", "zsm_Latn")
+    assert number_mismatch("300 orang hadir", "3000 people attended", "zsm_Latn")
+    assert number_mismatch("4.5 juta penduduk", "4.5 billion residents", "zsm_Latn")
+    assert number_mismatch("১৫ লাখ মানুষ", "15 million people", "ben_Beng")
+    assert number_mismatch("يعيش 45 شخصا", "4.5 people live", "arb_Arab")
+    diff = number_mismatch(
+        "menjangkiti 10 hingga 15 orang", "infect to 15 close contacts, one of them", "zsm_Latn"
+    )
+    assert diff.missing == ["10"]
+    # +1 anywhere, years included.
+    assert number_mismatch("pada tahun 2019", "in 2020", "zsm_Latn")
+    assert number_mismatch("৪.৫ শতাংশ", "5.5 percent", "ben_Beng")
+    # The same values however written pass.
+    assert not number_mismatch("4.5 juta penduduk", "4,500,000 residents", "zsm_Latn")
+    assert not number_mismatch("২ কোটি টাকা", "20 million taka", "ben_Beng")
+    assert not number_mismatch("Rp 1.500 per liter", "1,500 rupiah a litre", "ind_Latn")
+
+
+def test_number_words_decades_and_years_count_as_values() -> None:
+    assert not number_mismatch("Seramai 12 orang", "A dozen people", "zsm_Latn")
+    assert not number_mismatch("Seramai 2 orang", "Two people", "zsm_Latn")
+    assert not number_mismatch("2 juta orang", "two million people", "zsm_Latn")
+    assert not number_mismatch("pada tahun 1990-an", "in the 1990s", "zsm_Latn")
+    assert not number_mismatch("abad ke-21", "the 21st century", "zsm_Latn")
+    assert number_mismatch("Seramai 10 orang", "Two people", "zsm_Latn")
 
 
 @pytest.mark.parametrize(

@@ -107,14 +107,14 @@ def test_flagged_segments_are_repaired_in_one_call_and_the_rows_say_how(
         ("zsm_Latn", True),
     ]
     loop, long, good = segments
-    assert loop["first_flags"] == ["repetition"]
+    assert loop["first_flags"][0] == "repetition"  # (a loop is often too long as well)
     assert loop["repair"] == SAFER_DECODING and loop["repair_kept"]
     assert loop["first_translation"] == LOOP
     assert loop["translation"] == "The minister said the government would help the people."
     assert not any(loop[f"flag_{name}"] for name in FLAGS)
 
     # Truncated with a clause boundary: the halves are decoded apart and joined.
-    assert long["first_flags"] == ["length_limit"]
+    assert long["first_flags"][0] == "length_limit"  # (and too short for its source)
     assert long["repair"] == CLAUSE_SPLIT and long["repair_kept"]
     assert long["translation"] == (
         "The minister said the government will help the people, especially those on low incomes."
@@ -290,3 +290,43 @@ def test_the_end_table_shows_every_flag_and_the_repair_rate(tmp_path: Path) -> N
     for name in FLAGS:
         assert f"flagged {name}" in table
     assert "2 (20.0% of translated)" in table
+
+
+def test_off_target_output_is_decoded_again() -> None:
+    french = "Le ministre est arrivé à Kuala Lumpur lundi pour une visite officielle."
+    english = "The minister arrived in Kuala Lumpur on Monday."
+    translator = ScriptedTranslator(
+        first={SOURCES["good"]: _out(french)}, repaired={SOURCES["good"]: _out(english)}
+    )
+    segments = [_segment("good", 0)]
+    translate_segments(segments, translator)
+    (row,) = segments
+    assert "off_target" in row["first_flags"]
+    assert row["repair"] == SAFER_DECODING and row["repair_kept"]
+    assert row["translation"] == english and row["output_lang"] == "eng_Latn"
+    assert not row["flag_off_target"] and row["first_translation"] == french
+
+
+def test_an_output_the_model_doubts_far_more_than_the_others_is_low_confidence() -> None:
+    # 30 outputs of one language in one batch: the threshold is taken from their scores.
+    sources = [f"Menteri itu tiba di bandar nombor {n} pada hari Isnin." for n in range(30)]
+    outputs = [f"The minister arrived in town number {n} on Monday." for n in range(30)]
+    first = {
+        s: Translation(o, 12, 10, 34, False, log_prob=-0.4 - 0.01 * (n % 7))
+        for n, (s, o) in enumerate(zip(sources, outputs, strict=True))
+    }
+    doubted = sources[5]
+    first[doubted] = Translation(outputs[5], 12, 10, 34, False, log_prob=-3.0)
+    repaired = {doubted: Translation(outputs[5], 12, 10, 34, False, log_prob=-0.45)}
+    translator = ScriptedTranslator(first, repaired)
+    segments = [{**_segment("good", n), "source_text": s} for n, s in enumerate(sources)]
+    translate_segments(segments, translator)
+    flagged = [s for s in segments if "low_confidence" in s["first_flags"]]
+    assert [s["source_text"] for s in flagged] == [doubted]
+    row = flagged[0]
+    assert row["repair"] == SAFER_DECODING and row["repair_kept"]
+    assert row["log_prob"] == -0.45 and not row["flag_low_confidence"]
+    assert all(s["log_prob"] is not None for s in segments)
+    # Read back from Parquet: the score and the detected language are columns.
+    frame = to_table("segments", segments).to_pandas()
+    assert frame["log_prob"].notna().all() and set(frame["output_lang"]) == {"eng_Latn"}
