@@ -50,6 +50,7 @@ def _exit_after_stop() -> None:
     run STOP_DEADLINE_SECONDS to remove its partial files, then leave whatever still runs:
     Prefect's task runner waits for the model call under way otherwise."""
     STOP.wait()
+    print("newsflow: stopping: the run's partial files are being removed", file=sys.stderr)
     time.sleep(STOP_DEADLINE_SECONDS)
     exit_now(STOP_CODES[0] if STOP_CODES else 143)
 
