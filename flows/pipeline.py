@@ -50,6 +50,7 @@ from tasks.steps import (
     score_articles,
     write_rows,
 )
+from tasks.stop import stop_on_signal
 from tasks.verify import check_output
 from tasks.write import write_run
 
@@ -324,7 +325,8 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
                 run_id,
                 {"articles": articles, "segments": segments, "scores": scores, "runs": [run]},
             )
-    except BaseException:
+    except BaseException as error:
+        stop_on_signal(error)  # SIGTERM: model work in other threads stops too
         discard_unfinished(output, run_id)  # no dataset file of a run without its runs/ row
         raise
     finally:

@@ -25,7 +25,7 @@ from types import FrameType
 
 import psutil
 
-from tasks.stop import STOP
+from tasks.stop import STOP, STOP_CODES, request_stop
 
 GRACE_SECONDS = 5.0
 # After SIGTERM/SIGINT, the command exits within this many seconds whatever is still running.
@@ -40,14 +40,19 @@ class Stopped(SystemExit):
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     if STOP.is_set():  # a second signal while stopping: leave at once
         exit_now(128 + signum)
-    STOP.set()
+    request_stop(128 + signum)
     print(f"newsflow: {signal.Signals(signum).name} received: stopping", file=sys.stderr)
-    # Unwinding removes the run's partial files at once, but then Prefect's task runner waits
-    # for the model call under way, and a CTranslate2 batch cannot be interrupted: leave anyway.
-    deadline = threading.Timer(STOP_DEADLINE_SECONDS, exit_now, args=(128 + signum,))
-    deadline.daemon = True
-    deadline.start()
     raise Stopped(128 + signum)
+
+
+def _exit_after_stop() -> None:
+    """Once a stop is requested (by our handler, or by the flow on Prefect's SIGTERM), give the
+    run STOP_DEADLINE_SECONDS to remove its partial files, then leave whatever still runs:
+    Prefect's task runner waits for the model call under way otherwise."""
+    STOP.wait()
+    print("newsflow: stopping: the run's partial files are being removed", file=sys.stderr)
+    time.sleep(STOP_DEADLINE_SECONDS)
+    exit_now(STOP_CODES[0] if STOP_CODES else 143)
 
 
 def exit_now(code: int) -> None:
@@ -101,6 +106,7 @@ def install() -> None:
     _installed.append(True)
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    threading.Thread(target=_exit_after_stop, name="newsflow-stop-deadline", daemon=True).start()
     atexit.register(end_children)  # registered first, so it runs after Prefect's own cleanup
     start_watchdog()
 

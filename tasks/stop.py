@@ -11,10 +11,28 @@ import threading
 from typing import Any
 
 STOP = threading.Event()
+STOP_CODES: list[int] = []  # the exit code a stopped command should end with (128 + signal)
 
 
 class RunStopped(Exception):
     """The run was asked to stop (SIGTERM or SIGINT); its work in progress is dropped."""
+
+
+def request_stop(code: int) -> None:
+    STOP_CODES.append(code)
+    STOP.set()
+
+
+def stop_on_signal(error: BaseException) -> None:
+    """Ask model work to stop when `error` is how Prefect reports SIGTERM in a flow run.
+
+    During a flow run Prefect replaces the SIGTERM handler with its own, which raises
+    `TerminationSignal` in the main thread (and calls the previous handler only once the flow
+    has ended, which waits for the batch under way)."""
+    from prefect.exceptions import TerminationSignal
+
+    if isinstance(error, TerminationSignal):
+        request_stop(128 + error.signal)
 
 
 def stop_requested() -> bool:
