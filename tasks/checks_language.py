@@ -136,8 +136,9 @@ def output_language(output: str, src_lang: str, source: str = "") -> OutputLangu
     An output that reads as English by its function words (`reads_as_english`) is English
     without the detector; its halves are judged all the same.
     """
+    code: str | None = ENGLISH
     if reads_as_english(output):
-        code, foreign = ENGLISH, False
+        foreign = False
     else:
         whole = detect_language(output)
         code = whole.code
