@@ -49,11 +49,13 @@ def halves(text: str) -> list[str]:
 
 
 def _half_in_source_language(half: str, src_lang: str, source_words: set[str]) -> bool:
-    # Judged on its words the source does not have, when it has any: names and numbers both
-    # sides share ("Kuala Lumpur on Monday") say nothing about the language. A half copied
-    # from the source has no such words, and is judged whole.
-    own = [w for w in _WORD.findall(half.lower()) if w not in source_words]
-    sample = " ".join(own) if sum(map(len, own)) >= MIN_OWN_LETTERS else half
+    # Judged on its words the source does not have: names both sides share ("Kuala Lumpur on
+    # Monday") say nothing about the language. A half mostly copied from the source (more than
+    # half of its words, or too few letters left) is judged whole.
+    words = _WORD.findall(half.lower())
+    own = [w for w in words if w not in source_words]
+    copied = len(words) - len(own) > len(words) / 2
+    sample = half if copied or sum(map(len, own)) < MIN_OWN_LETTERS else " ".join(own)
     english = english_confidence(sample, src_lang)
     if english is not None:
         return english < HALF_MAX_ENGLISH
