@@ -55,6 +55,9 @@ class FixedLengthTorchModel:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # a forward pass (output scores)
+        return self._model(*args, **kwargs)
+
     def generate(self, **kwargs: Any) -> Any:
         # +1: the forced target-language token counts as a new token.
         kwargs["max_new_tokens"] = kwargs["min_new_tokens"] = self.n_tokens + 1

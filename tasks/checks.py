@@ -224,7 +224,7 @@ class OutputCheck:
 
 def check_output(source: str, output: str, src_lang: str, hit_limit: bool) -> OutputCheck:
     """Every output check on one (source sentence, English output) pair."""
-    language = output_language(output, src_lang)
+    language = output_language(output, src_lang, source)
     fired = {
         "length_limit": hit_limit,
         "repetition": has_repetition(source, output),

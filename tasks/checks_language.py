@@ -28,6 +28,8 @@ OFF_TARGET_MIN_CONFIDENCE = 0.5
 # French sources, 3,500 halves) 3 halves fall below 0.2, 14 below 0.5.
 MIN_WORDS_FOR_HALVES = 6
 HALF_MAX_ENGLISH = 0.2
+# Letters of a half's own words (those not in the source) enough to judge it by them alone.
+MIN_OWN_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,18 @@ def halves(text: str) -> list[str]:
     return [" ".join(words[:middle]), " ".join(words[middle:])]
 
 
-def _half_in_source_language(half: str, src_lang: str) -> bool:
-    english = english_confidence(half, src_lang)
+def _half_in_source_language(half: str, src_lang: str, source_words: set[str]) -> bool:
+    # Judged on its words the source does not have: names both sides share ("Kuala Lumpur on
+    # Monday") say nothing about the language. A half mostly copied from the source (more than
+    # half of its words, or too few letters left) is judged whole.
+    words = _WORD.findall(half.lower())
+    own = [w for w in words if w not in source_words]
+    copied = len(words) - len(own) > len(words) / 2
+    sample = half if copied or sum(map(len, own)) < MIN_OWN_LETTERS else " ".join(own)
+    english = english_confidence(sample, src_lang)
     if english is not None:
         return english < HALF_MAX_ENGLISH
-    guess = detect_language(half)  # a source lingua lacks: ask the detector of all languages
+    guess = detect_language(sample)  # a source lingua lacks: ask the detector of all languages
     return guess.confidence >= OFF_TARGET_MIN_CONFIDENCE and are_close_languages(
         guess.code, src_lang
     )
@@ -121,16 +130,17 @@ def reads_as_english(text: str) -> bool:
     return markers >= ENGLISH_MARKER_MIN and markers >= ENGLISH_MARKER_SHARE * len(words)
 
 
-def output_language(output: str, src_lang: str) -> OutputLanguage:
+def output_language(output: str, src_lang: str, source: str = "") -> OutputLanguage:
     """The language of `output`, whether it is not English, and whether a half of it is
-    still in the source's language.
+    still in the source's language (`source`: the sentence translated, whose words do not
+    count as evidence of a half's language).
 
     An output that reads as English by its function words (`reads_as_english`) is English
     without the detector; its halves are judged all the same.
     """
-    code: str | None
+    code: str | None = ENGLISH
     if reads_as_english(output):
-        code, foreign = ENGLISH, False
+        foreign = False
     else:
         whole = detect_language(output)
         code = whole.code
@@ -143,5 +153,8 @@ def output_language(output: str, src_lang: str) -> OutputLanguage:
     # Halves of a Latin-script output catch "English first, then the source" (a text mostly
     # in another script is caught by its letters, `tasks.checks_untranslated`).
     if not partly_source and src_lang != ENGLISH and foreign_script_share(output) == 0.0:
-        partly_source = any(_half_in_source_language(h, src_lang) for h in halves(output))
+        source_words = set(_WORD.findall(source.lower()))
+        partly_source = any(
+            _half_in_source_language(half, src_lang, source_words) for half in halves(output)
+        )
     return OutputLanguage(code=code, off_target=foreign, partly_source=partly_source)

@@ -20,7 +20,8 @@ def test_committed_bounds_table_is_what_ntrex_gives(full_ntrex_dir: Path) -> Non
 
 def test_checks_rarely_flag_human_translations(full_ntrex_dir: Path) -> None:
     # Human translations are what a good output looks like: each check flags under 1% of them
-    # (measured: at most 0.75%, numbers in Arabic, where translators round or spell out).
+    # (measured: at most 0.8%, length_ratio by construction of its bounds, and numbers in
+    # Arabic, where translators leave out or round numbers).
     rates = ntrex_flag_rates(full_ntrex_dir, ["zsm_Latn", "ben_Beng", "arb_Arab"])
     for lang, by_check in rates.items():
         assert by_check["sentences"] == 1997, lang

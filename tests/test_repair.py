@@ -178,7 +178,7 @@ def test_articles_count_flags_and_repairs_and_runs_get_a_rate(
         assert frame[f"flag_{name}"].dtype == bool
     assert list(frame[frame.flag_language_mismatch].segment_index) == [3]
     assert list(frame[frame.repair.notna()].segment_index) == [0, 1]
-    assert list(frame["first_flags"].iloc[0]) == ["repetition"]
+    assert frame["first_flags"].iloc[0][0] == "repetition"
 
 
 def test_split_at_clause_picks_the_boundary_nearest_the_middle() -> None:
