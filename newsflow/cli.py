@@ -64,7 +64,8 @@ def prepare_prefect_environment() -> None:
 def say(text: str) -> None:
     """A progress line of the command itself, in the form of Prefect's log lines."""
     now = datetime.now().strftime("%H:%M:%S.%f")[:-3]
-    console.print(f"{now} | INFO    | newsflow - {text}", markup=False, highlight=False)
+    line = f"{now} | INFO    | newsflow - {text}"
+    console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line, never wrapped
 
 
 class _FirstRecord(logging.Handler):
