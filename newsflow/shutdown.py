@@ -83,15 +83,20 @@ def end_children(grace: float = GRACE_SECONDS) -> None:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
         return
-    for child in children:
+    end_processes(children, grace)
+
+
+def end_processes(processes: list[psutil.Process], grace: float = GRACE_SECONDS) -> None:
+    """Terminate `processes`; kill those still alive after `grace` seconds."""
+    for process in processes:
         try:
-            child.terminate()
+            process.terminate()
         except psutil.Error:
             continue
-    _, alive = psutil.wait_procs(children, timeout=grace)
-    for child in alive:
+    _, alive = psutil.wait_procs(processes, timeout=grace)
+    for process in alive:
         try:
-            child.kill()
+            process.kill()
         except psutil.Error:
             continue
 
@@ -141,18 +146,7 @@ def watch(pid: int) -> None:
         except psutil.Error:
             break
         time.sleep(WATCH_INTERVAL_SECONDS)
-    left = [p for p in seen.values() if p.is_running()]  # same pid and start time only
-    for process in left:
-        try:
-            process.terminate()
-        except psutil.Error:
-            continue
-    _, alive = psutil.wait_procs(left, timeout=GRACE_SECONDS)
-    for process in alive:
-        try:
-            process.kill()
-        except psutil.Error:
-            continue
+    end_processes([p for p in seen.values() if p.is_running()])  # same pid and start time only
 
 
 if __name__ == "__main__":
