@@ -7,28 +7,15 @@ failed (each has a row with its reason), 2 the run could not start or crashed.
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from newsflow import shutdown
@@ -40,12 +27,10 @@ from newsflow.options import (
     own_option,
     with_config_options,
 )
-from tasks.progress import Heartbeat, show_progress_on
-
-T = TypeVar("T")
+from newsflow.terminal import console, say, until_the_flow_logs
+from tasks.progress import Heartbeat
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
-console = Console(stderr=True)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 COMMAND_STARTED = time.perf_counter()  # imported first thing: the command's own wall time
@@ -61,22 +46,6 @@ def prepare_prefect_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
-def say(text: str) -> None:
-    """A progress line of the command itself, in the form of Prefect's log lines."""
-    now = datetime.now().strftime("%H:%M:%S.%f")[:-3]
-    line = f"{now} | INFO    | newsflow - {text}"
-    console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line, never wrapped
-
-
-class _FirstRecord(logging.Handler):
-    def __init__(self, seen: threading.Event) -> None:
-        super().__init__()
-        self.seen = seen
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen.set()
-
-
 def check_engines(config: RunConfig) -> None:
     """Fail fast, before Prefect and before any work, when a model or the device is missing."""
     # No line at once: a missing model is then the only line the user sees.
@@ -88,55 +57,6 @@ def check_engines(config: RunConfig) -> None:
             resolve_engines(config)
         except ModelUnavailableError as error:
             raise fail(str(error)) from None
-
-
-@contextmanager
-def progress_bars(terminal: Console) -> Iterator[None]:
-    """Progress bars of the stages on an interactive terminal, with the log lines scrolling
-    above them; elsewhere (a file, a pipe, a worker) the log lines alone."""
-    if not terminal.is_terminal:
-        yield
-        return
-    bars = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=terminal,
-        redirect_stderr=True,
-        redirect_stdout=True,
-    )
-    stages: dict[str, TaskID] = {}
-
-    def show(what: str, done: int, total: int) -> None:
-        if what not in stages:
-            stages[what] = bars.add_task(what, total=total)
-        bars.update(stages[what], completed=done, total=total)
-
-    with bars:
-        show_progress_on(show)
-        try:
-            yield
-        finally:
-            show_progress_on(None)
-
-
-def until_the_flow_logs(start_flow: Callable[[], T]) -> T:
-    """Run a flow, saying that Prefect is starting until the flow logs its first line: its
-    temporary server can take 20 s to start, and the flow's own progress follows."""
-    seen = threading.Event()
-    handler = _FirstRecord(seen)
-    flow_logger = logging.getLogger("prefect.flow_runs")
-    flow_logger.addHandler(handler)
-    server = "the temporary local server" if not os.environ.get("PREFECT_API_URL") else "the API"
-    try:
-        with (
-            progress_bars(console),
-            Heartbeat(f"starting the flow on Prefect ({server})", say, until=seen),
-        ):
-            return start_flow()
-    finally:
-        flow_logger.removeHandler(handler)
 
 
 def build_config(options: dict[str, Any]) -> RunConfig:

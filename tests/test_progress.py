@@ -95,7 +95,7 @@ def test_long_texts_raise_no_transformers_warning(
 def test_progress_bars_on_a_terminal_and_log_lines_alone_elsewhere() -> None:
     from rich.console import Console
 
-    from newsflow.cli import progress_bars
+    from newsflow.terminal import progress_bars
 
     lines: list[str] = []
     for is_terminal in (True, False):
