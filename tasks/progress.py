@@ -122,7 +122,7 @@ class ProgressLog(Heartbeat):
         total: int = 0,
         every: float = PROGRESS_EVERY_SECONDS,
     ) -> None:
-        super().__init__(what, log, every)
+        super().__init__(what, log, every, announce=False)  # its first count says it began
         self.total = total
         self.done = 0
 
@@ -154,9 +154,6 @@ class ProgressLog(Heartbeat):
         elif self.done == 0:
             text += f", working for {self.elapsed()}"
         return text
-
-    def announce(self) -> None:
-        pass  # its first count says it began
 
     def final_line(self) -> str | None:
         if not self.total:
