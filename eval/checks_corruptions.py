@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from eval.checks_ntrex import ENGLISH_FILE, half_truncated
-from tasks.checks import output_flags
-from tasks.languages import ntrex_files
+from newslib.checks.flags import output_flags
+from newslib.text.languages import ntrex_files
 
 # Source languages measured (NLLB code -> NTREX file code), and the languages whose NTREX
 # sentence stands in for an off-target output (taken in turn, never the source itself).
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--langs", default=",".join(LANGUAGES), help="NLLB codes, comma-separated")
     parser.add_argument("--limit", type=int, default=None, help="first N sentences only")
     args = parser.parse_args(argv)
-    from tasks.schema import FLAGS
+    from newslib.output.schema import FLAGS
 
     flags = [f for f in FLAGS if f not in ("language_mismatch", "low_confidence", "length_limit")]
     results = {lang: measure(args.ntrex_dir, lang, args.limit) for lang in args.langs.split(",")}

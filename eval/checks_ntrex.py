@@ -1,10 +1,10 @@
 """The quality checks measured on NTREX-128's human translations: their bounds and false alarms.
 
-The length-ratio bounds of `tasks/length_ratio_bounds.py` are derived from data, never typed by
+The length-ratio bounds of `newslib/checks/length_bounds.py` are derived from data, never typed by
 hand; and the checks are run on the human translations (each paired with its English original
 as the "output") to measure how often they flag a good translation:
 
-    python -m eval.checks_ntrex --derive ../shared/data/ntrex128  # rewrites length_ratio_bounds.py
+    python -m eval.checks_ntrex --derive ../shared/data/ntrex128  # rewrites the bounds module
     python -m eval.checks_ntrex --rates ../shared/data/ntrex128   # flag rates of the references
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import tasks.length_ratio_bounds
-from tasks.checks import (
+import newslib.checks.length_bounds
+from newslib.checks.flags import (
     LENGTH_MEASURES,
     OUTPUT_CHECKS,
     RATIO_PERCENTILES,
@@ -27,9 +27,9 @@ from tasks.checks import (
     length_ratio,
     output_flags,
 )
-from tasks.languages import ENGLISH, NTREX_TO_NLLB, ntrex_files
+from newslib.text.languages import ENGLISH, NTREX_TO_NLLB, ntrex_files
 
-BOUNDS_MODULE = Path(tasks.length_ratio_bounds.__file__)
+BOUNDS_MODULE = Path(newslib.checks.length_bounds.__file__)
 # NTREX's English, line-aligned with every other language (the US reference: the original
 # with its few British spellings and typos corrected).
 ENGLISH_FILE = "newstest2019-ref.eng-US.txt"
@@ -134,13 +134,13 @@ def bounds_module_source(derived: Mapping[str, Any]) -> str:
     return f'''"""Length-ratio bounds for English translations. Generated: do not edit.
 
 Regenerate with `python -m eval.checks_ntrex --derive ../shared/data/ntrex128`. The ratio is
-`tasks.checks.length_ratio`: (English characters + {RATIO_SMOOTHING}) / (source characters + \
-{RATIO_SMOOTHING}), whitespace
-not counted ("chars"), or its geometric mean with the same ratio of words ("chars+words"), over
-NTREX-128's 1,997 human translations of each language paired with the English reference; each
-language uses the measure that best separates half-truncated English from them. The bounds are
-the {RATIO_PERCENTILES[0]}th and {RATIO_PERCENTILES[1]}th percentiles of the ratio, widened \
-{RATIO_WIDENING}x each way.
+`newslib.checks.flags.length_ratio`: (English characters + {RATIO_SMOOTHING}) / (source \
+characters + {RATIO_SMOOTHING}),
+whitespace not counted ("chars"), or its geometric mean with the same ratio of words
+("chars+words"), over NTREX-128's 1,997 human translations of each language paired with the
+English reference; each language uses the measure that best separates half-truncated English
+from them. The bounds are the {RATIO_PERCENTILES[0]}th and {RATIO_PERCENTILES[1]}th percentiles \
+of the ratio, widened {RATIO_WIDENING}x each way.
 """
 
 # NLLB code -> (length measure, lowest, highest ratio of a normal translation).
@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--derive",
         type=Path,
         metavar="NTREX_DIR",
-        help="derive the length-ratio bounds and rewrite length_ratio_bounds.py",
+        help="derive the length-ratio bounds and rewrite newslib/checks/length_bounds.py",
     )
     parser.add_argument(
         "--rates",

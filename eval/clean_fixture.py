@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.testset import read_lines
-from tasks.clean import clean_text
+from newslib.text.clean import clean_text
 
 FIXTURE = Path(__file__).parent / "data" / "boilerplate.tsv"
 LANGUAGE_OF_ARTICLE = {"m": "Malay", "b": "Bengali", "a": "Arabic"}

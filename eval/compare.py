@@ -19,8 +19,8 @@ import pandas as pd
 
 from eval.charts import plot_scores
 from eval.report import METRICS, Report, Score, markdown_table
-from tasks.references import load_references
-from tasks.score import N_BOOTSTRAP, aligned_documents, make_metrics
+from newslib.inputs.references import load_references
+from newslib.scoring.score import N_BOOTSTRAP, aligned_documents, make_metrics
 
 COMPARE_REPORT = "report.md"
 COMPARE_CHART = "compare.png"

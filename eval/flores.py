@@ -22,7 +22,7 @@ from eval.testset import (
     read_lines,
     write_test_set,
 )
-from tasks.languages import is_nllb_supported
+from newslib.text.languages import is_nllb_supported
 
 DEFAULT_LINES_PER_DOCUMENT = 10
 

@@ -2,15 +2,16 @@
 
 Per language: every line of at least MIN_LETTERS letters (a shorter one is a byline or a
 number, which no detector can place), and paragraphs of 3 consecutive lines of one document
-joined by spaces. The answer must be the language's NLLB code (`tasks.languages.NTREX_TO_NLLB`);
+joined by spaces. The answer must be the language's NLLB code
+(`newslib.text.languages.NTREX_TO_NLLB`);
 "also said" lists the wrong answers, most frequent first. Languages NTREX lacks (Assamese,
 Egyptian and Moroccan Arabic) come from a small hand-written file, eval/data/langid_extra.tsv.
 
     python -m eval.langid_ntrex ../shared/data/ntrex128 [--langs msa,ind,...]
     python -m eval.langid_ntrex ../shared/data/ntrex128 --markers
 
-`--markers` checks the marker words of `tasks.detect_markers` instead: a Malay marker must not
-occur in NTREX's Indonesian, an Indonesian one in its Malay, a dialect word in its Standard
+`--markers` checks the marker words of `newslib.text.detect_markers` instead: a Malay marker must
+not occur in NTREX's Indonesian, an Indonesian one in its Malay, a dialect word in its Standard
 Arabic; it prints each offender with its count and exits 1 if there is one.
 """
 
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from eval.ntrex import NTREX_DOCUMENT_IDS, ntrex_languages
 from eval.testset import group_documents, read_lines
-from tasks.detect import detect_language
-from tasks.detect_markers import (
+from newslib.text.detect import detect_language
+from newslib.text.detect_markers import (
     EGYPTIAN_WORDS,
     INDONESIAN_PHRASES,
     INDONESIAN_WORDS,
@@ -35,7 +36,7 @@ from tasks.detect_markers import (
     MALAY_WORDS,
     MOROCCAN_WORDS,
 )
-from tasks.languages import ntrex_files
+from newslib.text.languages import ntrex_files
 
 MIN_LETTERS = 20
 SENTENCES_PER_PARAGRAPH = 3

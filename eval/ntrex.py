@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.testset import TestSet, TestSetError, group_documents, read_lines, write_test_set
-from tasks.languages import NTREX_NOT_IN_NLLB, NTREX_TO_NLLB, ntrex_files
+from newslib.text.languages import NTREX_NOT_IN_NLLB, NTREX_TO_NLLB, ntrex_files
 
 NTREX_ENGLISH = "newstest2019-src.eng.txt"
 NTREX_DOCUMENT_IDS = "DOCUMENT_IDS.tsv"

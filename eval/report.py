@@ -18,8 +18,8 @@ import pandas as pd
 
 from eval.charts import plot_scores
 from eval.testset import TestSet
-from tasks.references import load_references
-from tasks.score import N_BOOTSTRAP, UNSCORED, aligned_documents
+from newslib.inputs.references import load_references
+from newslib.scoring.score import N_BOOTSTRAP, UNSCORED, aligned_documents
 
 METRICS = ("BLEU", "chrF++", "TER")
 REPORT = "report.md"

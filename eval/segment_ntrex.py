@@ -28,8 +28,8 @@ from pathlib import Path
 
 from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
 from eval.testset import group_documents, read_lines
-from tasks.languages import ntrex_files, ntrex_to_nllb
-from tasks.segment import split_sentences
+from newslib.text.languages import ntrex_files, ntrex_to_nllb
+from newslib.text.segment import split_sentences
 
 SENTENCES_PER_PARAGRAPH = 5
 DEFAULT_LANGUAGES = "msa,ben,arb,eng-US"

@@ -3,8 +3,8 @@
 `newsflow eval` turns a test set (NTREX-128, FLORES-200, ...) into what the production flow
 reads: `DIR/inputs/<code>/<NNN>_<doc>.txt` holds document NNN in language <code>, one segment
 per line, and `DIR/references/<NNN>_<doc>.txt` its English lines. The flow finds each input's
-reference by its path relative to the language's folder (see `tasks.references`), and scores
-line by line.
+reference by its path relative to the language's folder (see `newslib.inputs.references`), and
+scores line by line.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from eval.report import write_report
 from eval.testset import TestSet
 from flows.pipeline import translate_news
-from newsflow.config import RunConfig
+from newslib.config import RunConfig
 
 
 def language_config(config: RunConfig, test_set: TestSet, index: int) -> RunConfig:

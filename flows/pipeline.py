@@ -23,19 +23,26 @@ from prefect.futures import PrefectFuture
 from prefect.states import Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from newsflow.config import RunConfig
-from tasks.cache import (
+from newslib.checks.flags import flag_counts, repair_stats
+from newslib.config import RunConfig
+from newslib.engines.models import (
+    ModelUnavailableError,
+    load_tokenizer,
+    resolve_device,
+    resolve_model,
+)
+from newslib.engines.spec import EngineSpec, resolve_backend, restrict_vocab_for
+from newslib.output.cache import (
     CACHE_DIR,
     claim_staging,
     clean_abandoned_runs,
     discard_unfinished,
     result_key,
 )
-from tasks.checks import flag_counts, repair_stats
-from tasks.engines import EngineSpec, resolve_backend, restrict_vocab_for
-from tasks.models import ModelUnavailableError, load_tokenizer, resolve_device, resolve_model
-from tasks.progress import Heartbeat
-from tasks.revision import package_versions
+from newslib.output.revision import package_versions
+from newslib.output.verify import check_output
+from newslib.output.write import write_run
+from newslib.progress import Heartbeat
 from tasks.steps import (
     POSITION,
     BatchOutcome,
@@ -50,9 +57,7 @@ from tasks.steps import (
     score_articles,
     write_rows,
 )
-from tasks.stop import stop_on_signal
-from tasks.verify import check_output
-from tasks.write import write_run
+from tasks.stopping import stop_on_signal
 
 
 class _NoTracebackForAReturnedFailure(logging.Filter):

@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.table import Table
 
 from newsflow import shutdown
-from newsflow.config import RunConfig
 from newsflow.options import (
     config_values,
     env_name,
@@ -28,7 +27,8 @@ from newsflow.options import (
     with_config_options,
 )
 from newsflow.terminal import console, say, until_the_flow_logs
-from tasks.progress import Heartbeat
+from newslib.config import RunConfig
+from newslib.progress import Heartbeat
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
 
@@ -51,7 +51,7 @@ def check_engines(config: RunConfig) -> None:
     # No line at once: a missing model is then the only line the user sees.
     with Heartbeat("loading newsflow, checking the models and the device", say, announce=False):
         from flows.pipeline import resolve_engines
-        from tasks.models import ModelUnavailableError
+        from newslib.engines.models import ModelUnavailableError
 
         try:
             resolve_engines(config)
@@ -130,13 +130,13 @@ def run(inputs: list[Path], **options: Any) -> None:
     if config.references is not None and not config.references.exists():
         raise fail(f"references not found: {config.references}")
     if config.references is not None:
-        from tasks.references import ReferenceError, load_references
+        from newslib.inputs.references import ReferenceError, load_references
 
         try:
             load_references(config.references)  # a broken table stops the run before any work
         except ReferenceError as error:
             raise fail(str(error)) from None
-    from tasks.verify import DamagedOutputError, check_output
+    from newslib.output.verify import DamagedOutputError, check_output
 
     try:
         check_output(config.output)  # a damaged output stops the run before any work
@@ -159,7 +159,7 @@ def verify_command(
     output: Annotated[Path, typer.Argument(help="Output directory of earlier runs.")],
 ) -> None:
     """Check every dataset file and cache entry of OUTPUT; exit 2 naming any damaged one."""
-    from tasks.verify import verify_output
+    from newslib.output.verify import verify_output
 
     if not output.is_dir():
         raise fail(f"not a directory: {output}")
@@ -341,7 +341,7 @@ def check_command(
     ] = Path("check"),
 ) -> None:
     """Audit any translation with the quality checks, without a model: flags per line."""
-    from tasks.audit import AuditInputError, audit_rows, read_pairs, summarize, write_audit
+    from newslib.checks.audit import AuditInputError, audit_rows, read_pairs, summarize, write_audit
 
     try:
         rows = audit_rows(read_pairs(source, translation), source_lang)

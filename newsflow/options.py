@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 from pydantic.fields import FieldInfo
 
-from newsflow.config import RunConfig
+from newslib.config import RunConfig
 
 ENV_PREFIX = "NEWSFLOW_"
 

@@ -2,7 +2,7 @@
 
 A run starts child processes: Prefect's temporary server (a uvicorn process listening on
 127.0.0.1), and with `--task-runner dask` a local cluster. On SIGTERM or SIGINT the command
-asks model work to stop (`tasks.stop`), unwinds like any error (the run's partial files are
+asks model work to stop (`newslib.stop`), unwinds like any error (the run's partial files are
 removed, see `flows.pipeline`), ends every child process (politely, then with SIGKILL after a
 few seconds) and exits without waiting for a model call still running in another thread. On a
 normal exit, every child still alive is ended the same way, after Prefect's own cleanup.
@@ -25,7 +25,7 @@ from types import FrameType
 
 import psutil
 
-from tasks.stop import STOP, STOP_CODES, request_stop
+from newslib.stop import STOP, STOP_CODES, request_stop
 
 GRACE_SECONDS = 5.0
 # After SIGTERM/SIGINT, the command exits within this many seconds whatever is still running.

@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from tasks.progress import Heartbeat, show_progress_on
+from newslib.progress import Heartbeat, show_progress_on
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 Tasks exchange paths and small records only (never models or tables): the work in progress of
 a run lives as Parquet files in `<output>/_staging/<run_id>/`, which readers of the datasets
 never see and which is removed when the run has been written. Finished batches also go to the
-result cache (`tasks/cache.py`), which is what later runs reuse and what survives a crash.
+result cache (`newslib/output/cache.py`), which is what later runs reuse and what survives a crash.
 """
 
 from __future__ import annotations
@@ -19,18 +19,18 @@ import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from newsflow.config import RunConfig
-from tasks.batch import assemble_articles, summarize_articles, translate_segments
-from tasks.cache import ResultCache
-from tasks.detect import load_latin_script_models
-from tasks.engines import EngineSpec, get_summarizer, get_translator
-from tasks.ingest import RawArticle, ingest
-from tasks.models import load_tokenizer
-from tasks.prepare import prepare_article
-from tasks.progress import Heartbeat, ProgressLog
-from tasks.references import load_references, match_reference, unused_references
-from tasks.score import aligned_documents, score_documents
-from tasks.stop import should_retry
+from newslib.batch import assemble_articles, summarize_articles, translate_segments
+from newslib.config import RunConfig
+from newslib.engines.models import load_tokenizer
+from newslib.engines.spec import EngineSpec, get_summarizer, get_translator
+from newslib.inputs.ingest import RawArticle, ingest
+from newslib.inputs.references import load_references, match_reference, unused_references
+from newslib.output.cache import ResultCache
+from newslib.progress import Heartbeat, ProgressLog
+from newslib.scoring.score import aligned_documents, score_documents
+from newslib.text.detect import load_latin_script_models
+from newslib.text.prepare import prepare_article
+from tasks.stopping import should_retry
 
 Row = dict[str, Any]
 

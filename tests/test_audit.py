@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsflow.cli import EXIT_CANNOT_RUN, EXIT_OK, app
-from tasks.audit import AUDIT_CHECKS, AuditInputError, audit_rows, read_pairs
+from newslib.checks.audit import AUDIT_CHECKS, AuditInputError, audit_rows, read_pairs
 
 SOURCE = [
     "Perdana Menteri berkata kerajaan akan membantu rakyat menghadapi kenaikan kos sara hidup.",

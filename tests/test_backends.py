@@ -11,10 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 import torch
 
-from newsflow.config import RunConfig
-from tasks.engines import resolve_backend
-from tasks.models import ModelSource, ModelUnavailableError, load_seq2seq
-from tasks.translate import (
+from newslib.config import RunConfig
+from newslib.engines.ct2_translator import CTranslate2Translator, convert, load_ct2_translator
+from newslib.engines.models import ModelSource, ModelUnavailableError, load_seq2seq
+from newslib.engines.spec import resolve_backend
+from newslib.engines.transformers_translator import (
     SegmentTooLargeError,
     TransformersTranslator,
     Translation,
@@ -23,8 +24,7 @@ from tasks.translate import (
     run_splitting_on_oom,
     translate_in_batches,
 )
-from tasks.translate_ct2 import CTranslate2Translator, convert, load_ct2_translator
-from tasks.vocab import english_token_ids, read_vmap
+from newslib.engines.vocab import english_token_ids, read_vmap
 
 TEXTS = [
     "Satu.",
@@ -238,7 +238,7 @@ def test_a_segment_longer_than_the_model_is_an_error_not_a_truncation(
 def test_conversion_is_cached_by_revision_and_survives_a_race(
     source: ModelSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tasks.translate_ct2 as ct2
+    import newslib.engines.ct2_translator as ct2
 
     # Another process finishes the same conversion while ours is still writing: ours must
     # give way to it (rename fails) and use the finished one, leaving no temporary behind.
@@ -270,7 +270,7 @@ def test_conversion_is_cached_by_revision_and_survives_a_race(
 
 
 def test_english_vocabulary_keeps_english_pieces_only(source: ModelSource) -> None:
-    from tasks.models import load_tokenizer
+    from newslib.engines.models import load_tokenizer
 
     tokenizer = load_tokenizer(source)
     ids = set(english_token_ids(tokenizer, "eng_Latn"))
@@ -292,7 +292,7 @@ def test_restricted_decoding_changes_only_what_english_could_not_say(
     So the restriction changes a greedy output only where the full vocabulary's choice was a
     piece English cannot contain. (Beam search renormalizes over fewer pieces: README.)
     """
-    from eval.bench_vocab import measure, ntrex_lines
+    from benchmarks.bench_vocab import measure, ntrex_lines
 
     (effect,) = measure(tiny_models[0], {"zsm_Latn": ntrex_lines(ntrex_dir, 30)["zsm_Latn"]}, 1)
     assert effect.segments == 30
@@ -303,7 +303,7 @@ def test_restricted_decoding_changes_only_what_english_could_not_say(
 
 
 def test_the_converted_model_carries_its_vocabulary_map(source: ModelSource) -> None:
-    from tasks.translate_ct2 import QUANTIZATION, VMAP_FILE
+    from newslib.engines.ct2_translator import QUANTIZATION, VMAP_FILE
 
     directory = convert(source, QUANTIZATION["cpu"], "eng_Latn")
     pieces = read_vmap(directory / VMAP_FILE)
@@ -316,7 +316,7 @@ def test_the_converted_model_carries_its_vocabulary_map(source: ModelSource) -> 
 def test_auto_picks_ctranslate2_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_backend("auto", "cpu") == "ctranslate2"
     assert resolve_backend("transformers", "cpu") == "transformers"
-    monkeypatch.setattr("tasks.engines.ctranslate2_usable", lambda device: False)
+    monkeypatch.setattr("newslib.engines.spec.ctranslate2_usable", lambda device: False)
     assert resolve_backend("auto", "cpu") == "transformers"
     with pytest.raises(ModelUnavailableError, match="ctranslate2"):
         resolve_backend("ctranslate2", "cuda")
@@ -395,7 +395,7 @@ def test_both_backends_give_the_same_segmentation_flags_and_schema(
 
 
 def test_vocabulary_restriction_is_checked_and_fingerprinted() -> None:
-    from tasks.engines import restrict_vocab_for
+    from newslib.engines.spec import restrict_vocab_for
 
     plain = RunConfig(model="m", summarizer="s")
     assert RunConfig(model="m", summarizer="s", restrict_vocab=False).output_fingerprint() == (

@@ -1,4 +1,4 @@
-"""The benchmark's pieces on the tiny model (the full-size run is `python -m eval.bench`)."""
+"""The benchmark's pieces on the tiny model (the full-size run is `python -m benchmarks.bench`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench import Settings, Tally, markdown, parse_args, settings_from, table_rows
-from eval.bench_model import NTREX_LANGS, load_documents
-from eval.bench_worker import (
+from benchmarks.bench import Settings, Tally, markdown, parse_args, settings_from, table_rows
+from benchmarks.bench_model import NTREX_LANGS, load_documents
+from benchmarks.bench_worker import (
     CTRANSLATE2,
     CTRANSLATE2_VOCAB,
     NAIVE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tasks.checks import (
+from newslib.checks.flags import (
     LENGTH_MEASURES,
     OUTPUT_CHECKS,
     REPAIRABLE,
@@ -20,10 +20,10 @@ from tasks.checks import (
     ratio_bounds,
     repair_stats,
 )
-from tasks.checks_numbers import number_mismatch, numbers_in
-from tasks.checks_untranslated import foreign_script_share, untranslated
-from tasks.length_ratio_bounds import DEFAULT_BOUNDS, LENGTH_RATIO_BOUNDS, SCRIPT_BOUNDS
-from tasks.schema import FLAGS, articles_schema, segments_schema
+from newslib.checks.length_bounds import DEFAULT_BOUNDS, LENGTH_RATIO_BOUNDS, SCRIPT_BOUNDS
+from newslib.checks.numbers import number_mismatch, numbers_in
+from newslib.checks.untranslated import foreign_script_share, untranslated
+from newslib.output.schema import FLAGS, articles_schema, segments_schema
 
 MALAY = (
     "Perdana Menteri berkata kerajaan akan memperkenalkan langkah baharu untuk membantu rakyat "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.checks import check_output, low_confidence_threshold
-from tasks.checks_language import halves, output_language
+from newslib.checks.flags import check_output, low_confidence_threshold
+from newslib.checks.language import halves, output_language
 
 MALAY = (
     "Perdana Menteri berkata kerajaan akan memperkenalkan langkah baharu untuk membantu rakyat "
@@ -66,7 +66,7 @@ def test_low_confidence_threshold_comes_from_the_scores_themselves() -> None:
 
 
 def test_english_function_words_spare_the_detector_only_for_english() -> None:
-    from tasks.checks_language import reads_as_english
+    from newslib.checks.language import reads_as_english
 
     assert reads_as_english(MALAY_EN)
     assert not reads_as_english(FRENCH)

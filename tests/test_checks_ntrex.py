@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.checks_ntrex import BOUNDS_MODULE, bounds_module_source, derive_bounds, ntrex_flag_rates
-from tasks.checks import OUTPUT_CHECKS
+from newslib.checks.flags import OUTPUT_CHECKS
 
 pytestmark = pytest.mark.ntrex
 

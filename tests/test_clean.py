@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean import RULES, CleanedText, clean_text
+from newslib.text.clean import RULES, CleanedText, clean_text
 
 # --- the five scraped samples -----------------------------------------------------------------
 

@@ -13,9 +13,9 @@ from huggingface_hub import constants as hf_constants
 from typer.testing import CliRunner
 
 from newsflow.cli import EXIT_CANNOT_RUN, app, prepare_prefect_environment
-from newsflow.config import RunConfig
 from newsflow.options import env_name, markdown, option_name
-from tasks.models import ModelSource, resolve_model
+from newslib.config import RunConfig
+from newslib.engines.models import ModelSource, resolve_model
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -107,7 +107,7 @@ def test_compare_command_on_two_beam_settings(
 ) -> None:
     from eval.ntrex import build_ntrex
     from flows.evaluate import evaluate
-    from newsflow.config import RunConfig
+    from newslib.config import RunConfig
 
     for name, beams in (("greedy", 1), ("beam2", 2)):
         out = tmp_path / name

@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from eval.overhead import write_articles
+from benchmarks.overhead import write_articles
 from flows.pipeline import translate_news
-from newsflow.config import RunConfig
+from newslib.config import RunConfig
 from tasks.steps import device_tag
 
 pytestmark = pytest.mark.slow

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from eval.overhead import write_articles
+from benchmarks.overhead import write_articles
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from lingua import Language
 
-from tasks.detect import (
+from newslib.text.detect import (
     MAX_SAMPLE_CHARS,
     ArticleLanguage,
     LanguageGuess,
@@ -20,7 +20,7 @@ from tasks.detect import (
     malay_indonesian_markers,
     quick_detector,
 )
-from tasks.languages import ntrex_files, ntrex_to_nllb
+from newslib.text.languages import ntrex_files, ntrex_to_nllb
 
 LINES_PER_LANGUAGE = 40
 MIN_LINE_CHARS = 60  # shorter lines (headlines, bylines) are skipped
@@ -319,9 +319,9 @@ def test_lone_surrogates_do_not_break_detection() -> None:
 
 
 def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
-    from tasks.ingest import RawArticle
-    from tasks.prepare import prepare_article
-    from tasks.write import to_table, write_atomic
+    from newslib.inputs.ingest import RawArticle
+    from newslib.output.write import to_table, write_atomic
+    from newslib.text.prepare import prepare_article
 
     def prepare(text: str, source_lang: str | None) -> dict[str, object]:
         raw = RawArticle(article_id="a1", source="a1.txt", text=text, error=None)

@@ -20,10 +20,9 @@ from eval.ntrex import NTREX_ENGLISH, build_ntrex, ntrex_languages
 from eval.report import write_report
 from eval.testset import TestSet, TestSetError, file_name, group_documents, read_lines
 from newsflow.cli import app
-from tasks.clean import clean_text
-from tasks.ingest import decode_article_bytes
-from tasks.languages import NTREX_NOT_IN_NLLB, NTREX_TO_NLLB, is_nllb_supported, ntrex_files
-from tasks.score import (
+from newslib.inputs.ingest import decode_article_bytes
+from newslib.output.write import write_run
+from newslib.scoring.score import (
     N_BOOTSTRAP,
     align,
     bootstrap_interval,
@@ -31,7 +30,8 @@ from tasks.score import (
     score_documents,
     segment_stats,
 )
-from tasks.write import write_run
+from newslib.text.clean import clean_text
+from newslib.text.languages import NTREX_NOT_IN_NLLB, NTREX_TO_NLLB, is_nllb_supported, ntrex_files
 from tests.sacrebleu_command import run_sacrebleu
 
 NTREX_LINES, NTREX_DOCUMENTS = 1997, 123  # the full set (`ntrex` tests)
@@ -532,7 +532,7 @@ def test_misaligned_reference_is_reported_in_the_evaluation(
     tiny_models: tuple[Path, Path], prefect_server: None, ntrex_dir: Path, tmp_path: Path
 ) -> None:
     from flows.evaluate import evaluate
-    from newsflow.config import RunConfig
+    from newslib.config import RunConfig
 
     test_set = build_ntrex(ntrex_dir, ["msa"], tmp_path, docs=2)
     broken = sorted(test_set.references.glob("*.txt"))[1]

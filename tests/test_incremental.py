@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from eval.overhead import write_articles
+from benchmarks.overhead import write_articles
 from flows.pipeline import resolve_engines, translate_news
-from newsflow.config import RunConfig
-from tasks.cache import CACHE_DIR
-from tasks.engines import get_summarizer, get_translator
+from newslib.config import RunConfig
+from newslib.engines.spec import get_summarizer, get_translator
+from newslib.output.cache import CACHE_DIR
 
 N_ARTICLES = 6
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tasks.ingest import content_id, ingest
+from newslib.inputs.ingest import content_id, ingest
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -103,7 +103,7 @@ def test_a_fifo_gets_a_failed_row_instead_of_a_hang(tmp_path: Path) -> None:
 
 
 def test_reads_are_bounded_whatever_the_file(tmp_path: Path) -> None:
-    from tasks.ingest import UnreadableFile, read_bounded
+    from newslib.inputs.ingest import UnreadableFile, read_bounded
 
     (tmp_path / "big.txt").write_bytes(b"a" * 5000)
     with pytest.raises(UnreadableFile, match="over the limit of 1,000"):

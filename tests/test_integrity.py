@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsflow.cli import EXIT_CANNOT_RUN, EXIT_OK, app
-from tasks.cache import ResultCache
-from tasks.write import write_run
+from newslib.output.cache import ResultCache
+from newslib.output.write import write_run
 
 
 def article(article_id: str, n_segments: int) -> dict[str, object]:
@@ -73,8 +73,8 @@ def test_a_run_redoes_the_articles_of_a_truncated_cache_entry(
     tiny_models: tuple[Path, Path], prefect_server: None, samples_dir: Path, tmp_path: Path
 ) -> None:
     from flows.pipeline import translate_news
-    from newsflow.config import RunConfig
-    from tasks.cache import CACHE_DIR
+    from newslib.config import RunConfig
+    from newslib.output.cache import CACHE_DIR
 
     config = RunConfig(
         inputs=[samples_dir],

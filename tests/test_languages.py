@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lingua import Language
 
-from tasks.languages import (
+from newslib.text.languages import (
     CLOSE_LANGUAGE_GROUPS,
     DISTINCTIVE_LETTERS,
     ISO639_1_BY_ISO639_3,

@@ -203,7 +203,7 @@ def test_tiny_models_train_on_the_slice_in_the_repository() -> None:
 
 
 def test_a_model_changed_in_place_with_the_same_size_is_a_new_revision(tmp_path: Path) -> None:
-    from tasks.revision import HASHES_FILE, local_model_revision, newsflow_cache_root
+    from newslib.output.revision import HASHES_FILE, local_model_revision, newsflow_cache_root
 
     model = tmp_path / "model"
     model.mkdir()
@@ -223,22 +223,22 @@ def test_a_model_changed_in_place_with_the_same_size_is_a_new_revision(tmp_path:
 def test_the_cache_key_counts_newsflow_code_and_package_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tasks.cache
-    from newsflow.config import RunConfig
-    from tasks.cache import result_key
-    from tasks.engines import EngineSpec
-    from tasks.models import ModelSource
+    import newslib.output.cache
+    from newslib.config import RunConfig
+    from newslib.engines.models import ModelSource
+    from newslib.engines.spec import EngineSpec
+    from newslib.output.cache import result_key
 
     config = RunConfig(inputs=[tmp_path])
     source = ModelSource("m", True, "local-1")
     spec = EngineSpec(source, None, "cpu", "transformers", "eng_Latn", 1, 1024)
     key = result_key(config, spec)
     assert result_key(config, spec) == key
-    real_versions = tasks.cache.package_versions
+    real_versions = newslib.output.cache.package_versions
     monkeypatch.setattr(
-        tasks.cache, "package_versions", lambda: real_versions() | {"transformers": "99.0"}
+        newslib.output.cache, "package_versions", lambda: real_versions() | {"transformers": "99.0"}
     )
     upgraded = result_key(config, spec)
     assert upgraded != key
-    monkeypatch.setattr(tasks.cache, "code_revision", lambda: "edited-code")
+    monkeypatch.setattr(newslib.output.cache, "code_revision", lambda: "edited-code")
     assert result_key(config, spec) not in (key, upgraded)

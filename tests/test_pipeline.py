@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from newsflow.config import RunConfig
-from tasks.clean import clean_text
-from tasks.schema import SCHEMAS
+from newslib.config import RunConfig
+from newslib.output.schema import SCHEMAS
+from newslib.text.clean import clean_text
 
 BOILERPLATE = [
     "Komen (0)",

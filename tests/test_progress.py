@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.progress import Heartbeat, ProgressLog, format_duration
+from newslib.progress import Heartbeat, ProgressLog, format_duration
 
 EVERY = 0.05  # seconds between lines in these tests (5 s in a run)
 
@@ -83,7 +83,7 @@ def test_long_texts_raise_no_transformers_warning(
 ) -> None:
     # Summaries chunk long texts on purpose; "Token indices sequence length is longer than the
     # specified maximum" would only alarm the user.
-    from tasks.models import ModelSource, load_tokenizer
+    from newslib.engines.models import ModelSource, load_tokenizer
 
     tokenizer = load_tokenizer(ModelSource(str(tiny_models[1]), True, "test"))
     with caplog.at_level(logging.WARNING):

@@ -10,13 +10,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.batch import split_at_clause
-from tasks.checks import OUTPUT_CHECKS, has_repetition, output_flags
-from tasks.checks_numbers import number_mismatch
-from tasks.clean import clean_text
-from tasks.detect import detect_article_language, detect_language
-from tasks.languages import is_nllb_supported
-from tasks.segment import segment_paragraph
+from newslib.batch import split_at_clause
+from newslib.checks.flags import OUTPUT_CHECKS, has_repetition, output_flags
+from newslib.checks.numbers import number_mismatch
+from newslib.text.clean import clean_text
+from newslib.text.detect import detect_article_language, detect_language
+from newslib.text.languages import is_nllb_supported
+from newslib.text.segment import segment_paragraph
 
 # Pieces that exercise the interesting paths: sentence ends of the three scripts, decimals in
 # their digits, clause punctuation, boilerplate lines, bidi and zero-width marks, real words.

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsflow.cli import EXIT_CANNOT_RUN, app
-from newsflow.config import RunConfig
-from tasks.references import ReferenceError, load_references, match_reference
+from newslib.config import RunConfig
+from newslib.inputs.references import ReferenceError, load_references, match_reference
 
 ENGLISH = {
     "a": "The council approved the new budget on Monday.\nSchools will reopen next week.\n",

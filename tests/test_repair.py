@@ -9,19 +9,19 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tasks.batch import (
+from newslib.batch import (
     CLAUSE_SPLIT,
     SAFER_DECODING,
     assemble_articles,
     split_at_clause,
     translate_segments,
 )
-from tasks.checks import repair_stats
-from tasks.ingest import RawArticle
-from tasks.prepare import prepare_article
-from tasks.schema import FLAGS
-from tasks.translate import ProgressCallback, Translation
-from tasks.write import to_table
+from newslib.checks.flags import repair_stats
+from newslib.engines.transformers_translator import ProgressCallback, Translation
+from newslib.inputs.ingest import RawArticle
+from newslib.output.schema import FLAGS
+from newslib.output.write import to_table
+from newslib.text.prepare import prepare_article
 
 LOOP = "The minister said that the minister said that the minister said that the minister"
 SOURCES = {
@@ -244,8 +244,8 @@ def test_an_english_sentence_in_a_bengali_paragraph_is_passed_through() -> None:
 def test_tiny_model_segments_forced_to_the_limit_are_decoded_again(
     tiny_models: tuple[Path, Path],
 ) -> None:
-    from tasks.models import ModelSource, load_seq2seq
-    from tasks.translate import TransformersTranslator
+    from newslib.engines.models import ModelSource, load_seq2seq
+    from newslib.engines.transformers_translator import TransformersTranslator
 
     tokenizer, model = load_seq2seq(ModelSource(str(tiny_models[0]), True, "test"), "cpu")
     translator = TransformersTranslator(

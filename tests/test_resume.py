@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from eval.overhead import write_articles
-from tasks.cache import CACHE_DIR, MANIFEST_SUFFIX, STAGING_DIR
+from benchmarks.overhead import write_articles
+from newslib.output.cache import CACHE_DIR, MANIFEST_SUFFIX, STAGING_DIR
 
 pytestmark = pytest.mark.slow
 

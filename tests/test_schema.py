@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from tasks.schema import SCHEMAS, markdown
-from tasks.write import to_table
+from newslib.output.schema import SCHEMAS, markdown
+from newslib.output.write import to_table
 from tests.conftest import REPO_ROOT
 
 
 def test_readme_schema_section_is_current() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- schema:start -->\n")[1].split("<!-- schema:end -->")[0]
-    assert section.strip() == markdown().strip(), "run: python -m tasks.schema, paste in README"
+    assert section.strip() == markdown().strip(), (
+        "run: python -m newslib.output.schema, paste in README"
+    )
 
 
 def test_every_column_has_a_meaning_and_rows_cast_to_the_schema() -> None:

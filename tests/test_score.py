@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.references import ReferenceError, load_references, match_reference
-from tasks.score import align, score_documents
+from newslib.inputs.references import ReferenceError, load_references, match_reference
+from newslib.scoring.score import align, score_documents
 from tests.sacrebleu_command import run_sacrebleu
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.languages import ntrex_files
-from tasks.segment import segment_paragraph, split_sentences
+from newslib.text.languages import ntrex_files
+from newslib.text.segment import segment_paragraph, split_sentences
 
 
 def _words(text: str) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.models import ModelSource, load_seq2seq
-from tasks.summarize import Summarizer, choose_evenly
+from newslib.engines.models import ModelSource, load_seq2seq
+from newslib.engines.summarizer import Summarizer, choose_evenly
 
 
 def test_chunks_are_chosen_evenly_from_first_to_last() -> None:

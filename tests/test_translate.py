@@ -7,8 +7,12 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.models import ModelSource, load_seq2seq
-from tasks.translate import TransformersTranslator, output_limit, plan_batches
+from newslib.engines.models import ModelSource, load_seq2seq
+from newslib.engines.transformers_translator import (
+    TransformersTranslator,
+    output_limit,
+    plan_batches,
+)
 
 
 @given(
