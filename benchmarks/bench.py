@@ -146,9 +146,10 @@ def convert_in_subprocess(model_dir: Path, device: str) -> None:
 
 def _convert(model_dir: str, device: str) -> None:
     from newslib.engines.ct2_translator import QUANTIZATION, convert
-    from newslib.engines.models import ModelSource, _local_dir_revision
+    from newslib.engines.models import ModelSource
+    from newslib.output.revision import local_model_revision
 
-    source = ModelSource(model_dir, True, _local_dir_revision(Path(model_dir)))
+    source = ModelSource(model_dir, True, local_model_revision(Path(model_dir)))
     convert(source, QUANTIZATION[device], "eng_Latn")
 
 

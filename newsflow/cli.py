@@ -50,8 +50,8 @@ def check_engines(config: RunConfig) -> None:
     """Fail fast, before Prefect and before any work, when a model or the device is missing."""
     # No line at once: a missing model is then the only line the user sees.
     with Heartbeat("loading newsflow, checking the models and the device", say, announce=False):
-        from flows.pipeline import resolve_engines
         from newslib.engines.models import ModelUnavailableError
+        from newslib.engines.resolve import resolve_engines
 
         try:
             resolve_engines(config)

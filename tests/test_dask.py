@@ -19,7 +19,7 @@ import pytest
 from benchmarks.overhead import write_articles
 from flows.pipeline import translate_news
 from newslib.config import RunConfig
-from tasks.steps import device_tag
+from tasks.translate import device_tag
 
 pytestmark = pytest.mark.slow
 

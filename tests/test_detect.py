@@ -320,7 +320,7 @@ def test_lone_surrogates_do_not_break_detection() -> None:
 
 def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
     from newslib.inputs.ingest import RawArticle
-    from newslib.output.write import to_table, write_atomic
+    from newslib.output.write import to_table, write_table_durably
     from newslib.text.prepare import prepare_article
 
     def prepare(text: str, source_lang: str | None) -> dict[str, object]:
@@ -333,7 +333,7 @@ def test_articles_keep_the_candidates_for_analysts(tmp_path: Path) -> None:
 
     detected = prepare(EGYPTIAN, None)
     given = prepare(EGYPTIAN, "arb_Arab")
-    write_atomic(to_table("articles", [detected, given]), tmp_path / "articles.parquet")
+    write_table_durably(to_table("articles", [detected, given]), tmp_path / "articles.parquet")
     table = pd.read_parquet(tmp_path / "articles.parquet")
     candidates = [list(value) for value in table["lang_candidates"]]
     assert candidates[0][0]["lang"] == "arz_Arab" == table["source_lang"][0]

@@ -218,7 +218,7 @@ def test_eval_commands_hand_the_test_set_and_options_to_the_flow(
     ntrex_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import flows.evaluate
-    import flows.pipeline
+    import newslib.engines.resolve
 
     calls: list[tuple[TestSet, Any]] = []
 
@@ -227,7 +227,7 @@ def test_eval_commands_hand_the_test_set_and_options_to_the_flow(
         return {"rows": [{"language": "x"}], "complete": False, "report": "r", "chart": "c"}
 
     monkeypatch.setattr(flows.evaluate, "evaluate", fake_evaluate)
-    monkeypatch.setattr(flows.pipeline, "resolve_engines", lambda config: None)
+    monkeypatch.setattr(newslib.engines.resolve, "resolve_engines", lambda config: None)
     root = _fake_flores(ntrex_dir, tmp_path / "flores", 40, metadata=False)
     runner = CliRunner()
 

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from benchmarks.overhead import write_articles
-from flows.pipeline import resolve_engines, translate_news
+from flows.pipeline import translate_news
 from newslib.config import RunConfig
+from newslib.engines.resolve import resolve_engines
 from newslib.engines.spec import get_summarizer, get_translator
 from newslib.output.cache import CACHE_DIR
 

@@ -42,7 +42,7 @@ from newslib.output.write import (
     file_sha256,
     fsync_and_replace,
     read_verified,
-    write_table_durably,
+    write_rows_durably,
 )
 
 Row = dict[str, Any]
@@ -83,12 +83,6 @@ def result_key(config: RunConfig, spec: EngineSpec) -> str:
         "packages": versions,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def write_parquet_atomic(rows: list[Row], path: Path) -> None:
-    """Rows to `path` under a hidden temporary name, then renamed: complete or absent."""
-    table = pa.Table.from_pylist(rows) if rows else pa.table({})
-    write_table_durably(table, path)
 
 
 class DamagedEntry(Exception):
@@ -173,8 +167,8 @@ class ResultCache:
         manifest = self.directory / f"{name}{MANIFEST_SUFFIX}"
         articles_path, segments_path = _entry_files(manifest)
         own_segments = [s for s in segments if s["article_id"] in ids]
-        write_parquet_atomic(own_segments, segments_path)
-        write_parquet_atomic(ok, articles_path)
+        write_rows_durably(own_segments, segments_path)
+        write_rows_durably(ok, articles_path)
         record = {
             "format": CACHE_FORMAT,
             "article_ids": sorted(ids),

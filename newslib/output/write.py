@@ -59,8 +59,11 @@ def read_verified(path: Path) -> list[dict[str, Any]]:
     return pq.read_table(path, page_checksum_verification=True).to_pylist()
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
-    """Write `table` to `path` so that the file appears complete or not at all."""
+def write_rows_durably(rows: list[dict[str, Any]], path: Path) -> None:
+    """Rows of any shape (staging, cache) as `write_table_durably` writes a table: a column
+    for every key of any row (pyarrow's `from_pylist` would keep the first row's keys only)."""
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    table = pa.Table.from_pydict({key: [row.get(key) for row in rows] for key in keys})
     write_table_durably(table, path)
 
 
@@ -89,7 +92,7 @@ def write_run(output: Path, run_id: str, rows: dict[str, list[dict[str, Any]]]) 
         if name == "runs":
             files = json.dumps(records, sort_keys=True)
             dataset_rows = [row | {"files_json": files} for row in dataset_rows]
-        write_atomic(to_table(name, dataset_rows), path)
+        write_table_durably(to_table(name, dataset_rows), path)
         records[name] = file_record(path, len(dataset_rows))
         written[name] = path
     return written
