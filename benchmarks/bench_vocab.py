@@ -69,17 +69,71 @@ def with_vmap(model_dir: Path, tokenizer: Any, ids: set[int], work: Path) -> Pat
     return view
 
 
+def translate_capturing(
+    base: Any, model: Any, texts: list[str], lang: str, beams: int, restrict: bool
+) -> dict[tuple[str, ...], list[str]]:
+    """The output pieces of each segment of `texts` (keyed by its source pieces), translated by
+    `model` with the tokenizer and length settings of `base`, the loaded CTranslate2 translator.
+    """
+    from newslib.engines.ct2_translator import CTranslate2Translator
+
+    capture = CaptureHypotheses(model)
+    translator = CTranslate2Translator(
+        base.tokenizer,
+        capture,
+        target_lang="eng_Latn",
+        beams=beams,
+        token_budget=4096,
+        model_max=base.model_max,
+        restrict_vocab=restrict,
+        min_length=base.min_length,
+    )
+    translator.translate(texts, lang)
+    return capture.hypotheses
+
+
+def language_effect(
+    base: Any,
+    converted: Path,
+    english: set[int],
+    lang: str,
+    texts: list[str],
+    beams: int,
+    work: Path,
+) -> VocabEffect:
+    """One language's outputs over the full, the English, and the covering vocabulary, counted."""
+    from newslib.engines.ct2_translator import load_ct2_model
+
+    tokenizer = base.tokenizer
+    full = translate_capturing(base, base.model, texts, lang, beams, restrict=False)
+    restricted = translate_capturing(base, base.model, texts, lang, beams, restrict=True)
+    # The covering vocabulary needs a model of its own: its map is written into a view of the
+    # converted model, and restricting to it is what `restrict_vocab` then does.
+    used = {piece for pieces in full.values() for piece in pieces}
+    covering = english | set(tokenizer.convert_tokens_to_ids(sorted(used)))
+    view = with_vmap(converted, tokenizer, covering, work)
+    covered_model = load_ct2_model(view, "cpu")
+    covered = translate_capturing(base, covered_model, texts, lang, beams, restrict=True)
+    # The English vocabulary as pieces, the way the outputs spell them.
+    allowed = set(tokenizer.convert_ids_to_tokens(sorted(english)))
+    return VocabEffect(
+        lang,
+        beams,
+        len(texts),
+        identical=sum(full[k] == restricted[k] for k in full),
+        outside=sum(not set(full[k]) <= allowed for k in full),
+        restricted_outside=sum(not set(r) <= allowed for r in restricted.values()),
+        covering_identical=sum(full[k] == covered[k] for k in full),
+        vocabulary=len(english),
+        full_vocabulary=len(tokenizer),
+    )
+
+
 def measure(model_dir: Path, lines: dict[str, list[str]], beams: int) -> list[VocabEffect]:
     """Outputs over the full, the English, and a covering vocabulary (English plus every piece
     the full outputs used), per language. Over the covering one, greedy outputs must not change:
     what the restriction changes is then only what English could not say."""
-    from newslib.engines.ct2_translator import (
-        QUANTIZATION,
-        CTranslate2Translator,
-        convert,
-        load_ct2_model,
-        load_ct2_translator,
-    )
+    from newslib.engines.ct2_translator import QUANTIZATION, convert, load_ct2_translator
     from newslib.engines.models import ModelSource
     from newslib.engines.vocab import english_token_ids
     from newslib.output.revision import local_model_revision
@@ -88,49 +142,14 @@ def measure(model_dir: Path, lines: dict[str, list[str]], beams: int) -> list[Vo
     base = load_ct2_translator(
         source, "cpu", target_lang="eng_Latn", beams=beams, token_budget=4096
     )
+    # The converted model's directory, for the views that carry another vocabulary map.
     converted = convert(source, QUANTIZATION["cpu"], "eng_Latn")
-    tokenizer = base.tokenizer
-    english = set(english_token_ids(tokenizer, "eng_Latn"))
-    allowed = set(tokenizer.convert_ids_to_tokens(sorted(english)))
-
-    def run(model: Any, texts: list[str], lang: str, restrict: bool) -> dict[Any, list[str]]:
-        capture = CaptureHypotheses(model)
-        translator = CTranslate2Translator(
-            tokenizer,
-            capture,
-            target_lang="eng_Latn",
-            beams=beams,
-            token_budget=4096,
-            model_max=base.model_max,
-            restrict_vocab=restrict,
-            min_length=base.min_length,
-        )
-        translator.translate(texts, lang)
-        return capture.hypotheses
-
-    effects = []
+    english = set(english_token_ids(base.tokenizer, "eng_Latn"))
     with tempfile.TemporaryDirectory(prefix="newsflow-vocab-") as work:
-        for lang, texts in lines.items():
-            full = run(base.model, texts, lang, False)
-            restricted = run(base.model, texts, lang, True)
-            used = {piece for pieces in full.values() for piece in pieces}
-            covering = english | set(tokenizer.convert_tokens_to_ids(sorted(used)))
-            view = with_vmap(converted, tokenizer, covering, Path(work))
-            covered = run(load_ct2_model(view, "cpu"), texts, lang, True)
-            effects.append(
-                VocabEffect(
-                    lang,
-                    beams,
-                    len(texts),
-                    identical=sum(full[k] == restricted[k] for k in full),
-                    outside=sum(not set(full[k]) <= allowed for k in full),
-                    restricted_outside=sum(not set(r) <= allowed for r in restricted.values()),
-                    covering_identical=sum(full[k] == covered[k] for k in full),
-                    vocabulary=len(english),
-                    full_vocabulary=len(tokenizer),
-                )
-            )
-    return effects
+        return [
+            language_effect(base, converted, english, lang, texts, beams, Path(work))
+            for lang, texts in lines.items()
+        ]
 
 
 def ntrex_lines(ntrex_dir: Path, n_lines: int) -> dict[str, list[str]]:

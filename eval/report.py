@@ -188,18 +188,19 @@ def markdown_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(
-    test_set: TestSet, results: Sequence[LanguageResult], run_info: dict[str, Any], chart: str
-) -> str:
-    """The whole report.md."""
+def _summary_lines(
+    test_set: TestSet, results: Sequence[LanguageResult], run_info: dict[str, Any]
+) -> list[str]:
+    """The title and what was evaluated: test set, model and decoding, the runs."""
     first = results[0] if results else None
+    # Every language scores the same documents, so the first one says how many were chosen.
     docs_total = first.documents_total if first else 0
     chosen = (
         f"all {docs_total} documents"
         if docs_total == test_set.documents_available
         else f"the first {docs_total} of {test_set.documents_available} documents"
     )
-    parts = [
+    return [
         f"# newsflow evaluation: {test_set.name}",
         "",
         f"- test set: {test_set.name} from `{test_set.source}`, {chosen} in each language; "
@@ -208,18 +209,21 @@ def render_markdown(
         f"beams {run_info.get('beams')}, {run_info.get('backend')} on {run_info.get('device')}",
         "- runs (one per language, all in this directory): "
         + ", ".join(f"{r.code} `{r.run_id}`" for r in results),
-        "",
-        markdown_table(table_rows(results)),
-        "",
-        f"![scores per language]({chart})",
-        "",
+    ]
+
+
+def _reading_guide(results: Sequence[LanguageResult]) -> list[str]:
+    """The "How to read it" list: what the table's columns mean, and what the timings leave out."""
+    first = results[0] if results else None
+    # The bootstrap setting as the runs stored it; the default one when they stored none.
+    bootstrap = first.bootstrap if first and first.bootstrap else f"bs:{N_BOOTSTRAP}"
+    lines = [
         "How to read it:",
         "",
         "- **BLEU**, **chrF++** (higher is better) and **TER** (lower is better) are corpus "
         "scores per language, computed by sacrebleu over every scored segment (test-set line).",
         "- Each score reads `score (μ ± ci)` exactly as `sacrebleu --confidence` prints it: μ "
-        "is the mean of sacrebleu's bootstrap resamples "
-        f"({first.bootstrap if first and first.bootstrap else f'bs:{N_BOOTSTRAP}'}) and "
+        f"is the mean of sacrebleu's bootstrap resamples ({bootstrap}) and "
         "μ ± ci the 95% confidence interval (`bootstrap_mean`, `ci95` in `scores/`). Two "
         "systems whose intervals overlap may still differ significantly: `newsflow compare` "
         "runs the paired test.",
@@ -233,26 +237,38 @@ def render_markdown(
         "loads the models); **model s/1k seg**: time inside model calls only.",
     ]
     if any(r.n_cached for r in results):
-        parts.append(
+        lines.append(
             "- Some articles were reused from earlier runs with the same settings (cached), so "
             "their time is not in the timings: "
             + ", ".join(f"{r.code} {r.n_cached}" for r in results if r.n_cached)
         )
-    parts += ["", "## sacrebleu signatures", ""]
-    if first:
-        parts.extend(f"- {metric}: `{first.signatures.get(metric, '-')}`" for metric in METRICS)
-    parts += ["", "## Sentences flagged", ""]
+    return lines
+
+
+def _signature_lines(results: Sequence[LanguageResult]) -> list[str]:
+    """The sacrebleu signature of each metric (one set: every language is scored alike)."""
+    lines = ["## sacrebleu signatures", ""]
+    if results:
+        first = results[0]
+        lines.extend(f"- {metric}: `{first.signatures.get(metric, '-')}`" for metric in METRICS)
+    return lines
+
+
+def _flag_lines(results: Sequence[LanguageResult]) -> list[str]:
+    """A table of how many sentences each quality flag marked, per language."""
     flag_names = sorted({name for r in results for name in r.flags})
-    if flag_names:
-        flag_rows = [
-            {"language": r.code, "sentences": r.n_sentences, "any flag": r.n_flagged}
-            | {name: r.flags.get(name, 0) for name in flag_names}
-            for r in results
-        ]
-        parts.append(markdown_table(flag_rows))
-    else:
-        parts.append("No flag columns in the segments dataset.")
-    parts += ["", "## Not scored", ""]
+    if not flag_names:
+        return ["## Sentences flagged", "", "No flag columns in the segments dataset."]
+    flag_rows = [
+        {"language": r.code, "sentences": r.n_sentences, "any flag": r.n_flagged}
+        | {name: r.flags.get(name, 0) for name in flag_names}  # 0: the language had none
+        for r in results
+    ]
+    return ["## Sentences flagged", "", markdown_table(flag_rows)]
+
+
+def _not_scored_lines(results: Sequence[LanguageResult]) -> list[str]:
+    """Every document left out of the scores, with why: misaligned, failed, or no reference."""
     missing = [
         f"- {r.code} `{name}`: {why}"
         for r in results
@@ -262,9 +278,12 @@ def render_markdown(
             *((n, "no reference found") for n in r.unreferenced),
         ]
     ]
-    parts.append("\n".join(missing) if missing else "Every document was scored.")
-    parts += [
-        "",
+    return ["## Not scored", "", "\n".join(missing) if missing else "Every document was scored."]
+
+
+def _reproduce_lines(results: Sequence[LanguageResult]) -> list[str]:
+    """The sacrebleu command per language that prints the same scores from `text/`."""
+    return [
         "## Reproduce the scores",
         "",
         "The scored lines of each language are in `text/<language>.hyp.txt` and "
@@ -278,7 +297,30 @@ def render_markdown(
             for r in results
         ),
         "```",
+    ]
+
+
+def render_markdown(
+    test_set: TestSet, results: Sequence[LanguageResult], run_info: dict[str, Any], chart: str
+) -> str:
+    """The whole report.md: its sections in order, a blank line between them."""
+    parts = [
+        *_summary_lines(test_set, results, run_info),
         "",
+        markdown_table(table_rows(results)),
+        "",
+        f"![scores per language]({chart})",
+        "",
+        *_reading_guide(results),
+        "",
+        *_signature_lines(results),
+        "",
+        *_flag_lines(results),
+        "",
+        *_not_scored_lines(results),
+        "",
+        *_reproduce_lines(results),
+        "",  # the file ends with a newline
     ]
     return "\n".join(parts)
 
