@@ -17,7 +17,14 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from newslib.config import RunConfig
 from newslib.engines.models import load_tokenizer
 from newslib.output.runs import RunStart
-from newslib.output.staging import BatchFiles, BatchOutcome, Plan, failed_batch
+from newslib.output.staging import (
+    BatchFiles,
+    BatchOutcome,
+    Chunk,
+    ChunkResult,
+    Plan,
+    failed_batch,
+)
 from tasks.prepare import prepare_batch
 from tasks.summarize import summarize_batch
 from tasks.translate import device_tag, load_models, translate_batch
@@ -48,41 +55,37 @@ def model_task_runner(config: RunConfig) -> TaskRunner[Any]:
     return thread_runner()
 
 
-def run_model_work(
-    plan: Plan, config: RunConfig, run: RunStart
-) -> tuple[list[str], list[BatchOutcome]]:
+def run_model_work(plan: Plan, config: RunConfig, run: RunStart) -> list[ChunkResult]:
     """`translate_batches` on the configured task runner; nothing to do, no runner at all."""
-    if not plan.chunks:  # everything cached: no cluster, no model
-        return [], []
+    if not plan.n_todo:  # everything cached: no cluster, no model
+        return [ChunkResult(chunk, None, None) for chunk in plan.chunks]
     runner = model_task_runner(config)
     return model_work.with_options(task_runner=runner)(plan, config, run)
 
 
 @flow(name="newsflow-model-work", validate_parameters=False)
-def model_work(
-    plan: Plan, config: RunConfig, run: RunStart
-) -> tuple[list[str], list[BatchOutcome]]:
+def model_work(plan: Plan, config: RunConfig, run: RunStart) -> list[ChunkResult]:
     """Prepare, translate and summarize every chunk of inputs (see `translate_batches`)."""
     return translate_batches(plan, config, run)
 
 
-def translate_batches(
-    plan: Plan, config: RunConfig, run: RunStart
-) -> tuple[list[str], list[BatchOutcome]]:
-    """Returns the files of the articles rejected before any model, and one outcome per batch:
-    a batch that still fails after its retry becomes failed rows with the reason, and the
-    others go on."""
+def translate_batches(plan: Plan, config: RunConfig, run: RunStart) -> list[ChunkResult]:
+    """One result per chunk: the files of its articles rejected before any model, and the
+    outcome of its batch. A batch that still fails after its retry becomes failed rows with
+    the reason, and the others go on."""
     spec, tags = run.spec, {device_tag(run.spec.device)}
-    n_batches = len(plan.chunks)
+    n_batches = sum(chunk.n_todo > 0 for chunk in plan.chunks)
     # The runner loads the models while this thread prepares the first chunk. The tokenizer
     # first: two threads importing transformers at once can break its imports.
     load_tokenizer(spec.translator)
     load_models.with_options(tags=tags).submit(spec)
-    rejected: list[str] = []
-    submitted = []
-    for index, chunk in enumerate(plan.chunks):
-        prepared = prepare_batch(chunk, index, config, spec)
-        rejected.append(prepared.rejected)
+    submitted: list[tuple[Chunk, str | None, tuple[BatchFiles, Any, Any] | None]] = []
+    for chunk in plan.chunks:
+        if not chunk.n_todo:
+            submitted.append((chunk, None, None))
+            continue
+        prepared = prepare_batch(chunk.inputs, chunk.index, config, spec)
+        futures = None
         if prepared.batch is not None:
             translated = translate_batch.with_options(tags=tags).submit(
                 prepared.batch, spec, n_batches
@@ -94,8 +97,12 @@ def translate_batches(
                 n_batches,
                 run.cache_dir,
             )
-            submitted.append((prepared.batch, translated, done))
-    return rejected, [outcome_of(*each) for each in submitted]
+            futures = (prepared.batch, translated, done)
+        submitted.append((chunk, prepared.rejected, futures))
+    return [
+        ChunkResult(chunk, rejected, outcome_of(*futures) if futures else None)
+        for chunk, rejected, futures in submitted
+    ]
 
 
 def outcome_of(

@@ -81,15 +81,13 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         return Failed(message=str(error))  # type: ignore[return-value]
     try:
         plan = plan_inputs(config, run.staging, run.cache_dir)
-        rejected, outcomes = run_model_work(plan, config, run)
-        collected = collect_results(plan, rejected, outcomes)
+        results = run_model_work(plan, config, run)
+        assembled = collect_results(plan, results, str(config.output), run.run_id)
         scores = None
         if config.references:
             references, inputs = str(config.references), config.inputs
-            scores = score_articles(
-                [collected.articles], references, inputs, config.alignment, run.staging
-            )
-        return write_results(config, run, collected, scores, outcomes)
+            scores = score_articles(assembled.articles, references, inputs, config.alignment)
+        return write_results(config, run, assembled, scores, results)
     except BaseException as error:
         stop_on_signal(error)  # SIGTERM: model work in other threads stops too
         discard_unfinished(Path(config.output), run.run_id)  # no file without its runs/ row

@@ -1,4 +1,5 @@
-"""Stage 6, write: the run's rows in input order, then every dataset, `runs/` last."""
+"""Stage 6, write: the run's rows in input order, a chunk at a time; then every dataset,
+`runs/` last."""
 
 from __future__ import annotations
 
@@ -6,71 +7,76 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from newslib.checks.flags import flag_counts, repair_stats
 from newslib.config import RunConfig
-from newslib.output.runs import RunStart, run_row, run_summary, worker_report
-from newslib.output.staging import BatchOutcome, Plan, in_input_order, read_rows, write_rows
-from newslib.output.write import write_run
-from newslib.progress import Heartbeat
+from newslib.output.records import check_rows
+from newslib.output.runs import RunStart, RunTally, run_row, run_summary, worker_report
+from newslib.output.staging import POSITION, ChunkResult, Plan, Row, chunk_rows
+from newslib.output.write import DatasetWriter, StagedDataset, commit_run
+from newslib.progress import ProgressLog
 
 
 @dataclass(frozen=True)
-class Collected:
-    """The run's articles and sentences, in input order, as two staging files."""
+class Assembled:
+    """The run's articles and sentences, written in input order under hidden names."""
 
-    articles: str
-    segments: str
+    articles: StagedDataset
+    segments: StagedDataset
+    tally: RunTally
 
 
 @task(name="collect", cache_policy=NONE)
-def collect_results(plan: Plan, rejected: list[str], outcomes: list[BatchOutcome]) -> Collected:
-    """Every article of the run (reused, rejected, translated) in the order of the inputs."""
-    article_files = [plan.settled.articles, *rejected, *(o.files.articles for o in outcomes)]
-    segment_files = [plan.settled.segments, *(o.files.segments for o in outcomes)]
-    articles, segments = in_input_order(
-        [a for f in article_files for a in read_rows(f)],
-        [s for f in segment_files for s in read_rows(f)],
-        plan.duplicates,
-    )
-    staging = Path(plan.settled.articles).parent
-    return Collected(
-        write_rows(articles, staging / "final.articles.parquet"),
-        write_rows(segments, staging / "final.segments.parquet"),
-    )
+def collect_results(plan: Plan, results: list[ChunkResult], output: str, run_id: str) -> Assembled:
+    """Every article of the run (reused, rejected, translated) in the order of the inputs,
+    written chunk by chunk: memory holds one chunk's rows (and those of repeated articles)."""
+    articles = DatasetWriter(Path(output), "articles", run_id)
+    segments = DatasetWriter(Path(output), "segments", run_id)
+    tally = RunTally()
+    repeated_rows: dict[str, Row] = {}
+    log = get_run_logger().info
+    with ProgressLog("articles written", log, plan.n_inputs) as progress:
+        for result in results:
+            chunk_articles, chunk_segments = chunk_rows(result, plan.repeated, repeated_rows)
+            for row in chunk_articles:
+                row.pop(POSITION)  # the order is the file's own from here on
+            for row in (*chunk_articles, *chunk_segments):
+                row["run_id"] = run_id
+            # Every row the flow writes has every field of its record (null where it does
+            # not apply): a field lost on the way is an error here, not a null column.
+            check_rows("articles", chunk_articles, complete=True)
+            check_rows("segments", chunk_segments, complete=True)
+            articles.write(chunk_articles)
+            segments.write(chunk_segments)
+            tally.add(chunk_articles, chunk_segments)
+            progress(tally.n_articles)
+    return Assembled(articles.close(), segments.close(), tally)
 
 
 @task(name="write", cache_policy=NONE)
 def write_results(
     config: RunConfig,
     run: RunStart,
-    collected: Collected,
-    scores_file: str | None,
-    outcomes: list[BatchOutcome],
+    assembled: Assembled,
+    scores: StagedDataset | None,
+    results: list[ChunkResult],
 ) -> dict[str, Any]:
-    """Write the four datasets of the run; return what the command prints at the end."""
-    articles, segments = read_rows(collected.articles), read_rows(collected.segments)
-    scores = read_rows(scores_file) if scores_file else []
-    model_seconds = sum(o.model_seconds for o in outcomes)
-    row = run_row(
-        config, run.spec, run.run_id, run.started, articles, len(segments), model_seconds, run.key
-    )
-    row |= repair_stats(segments)
-    for each in (*articles, *segments, *scores):
-        each["run_id"] = run.run_id
-    label = f"writing {len(articles)} articles and {len(segments)} sentences"
-    with Heartbeat(label, get_run_logger().info):
-        write_run(
-            Path(config.output),
-            run.run_id,
-            {"articles": articles, "segments": segments, "scores": scores, "runs": [row]},
-        )
-    return {
-        **run_summary(row, articles, scores),
-        "flags": flag_counts(segments),
-        "n_repaired": row["n_repaired"],
-        "repair_rate": row["repair_rate"],
-        "workers": worker_report(outcomes),
+    """Put the run's datasets in place, `runs/` last; return what the command prints."""
+    output = Path(config.output)
+    if scores is None:  # no references: an empty scores file, so every run has all four
+        scores = DatasetWriter(output, "scores", run.run_id).close()
+    outcomes = [r.outcome for r in results if r.outcome is not None]
+    row = run_row(config, run, assembled.tally, sum(o.model_seconds for o in outcomes))
+    check_rows("runs", [row | {"files_json": None}], complete=True)  # the writer fills it
+    commit_run(output, run.run_id, [assembled.articles, assembled.segments, scores], row)
+    return run_summary(row, assembled.tally, corpus_scores(Path(scores.path))) | {
+        "workers": worker_report(outcomes)
     }
+
+
+def corpus_scores(path: Path) -> dict[str, float]:
+    """{metric: score} of the corpus level of a scores file."""
+    table = pq.read_table(path, columns=["level", "metric", "score"])
+    return {r["metric"]: r["score"] for r in table.to_pylist() if r["level"] == "corpus"}

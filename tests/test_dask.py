@@ -129,7 +129,7 @@ async def batch_run_spans(since: datetime) -> list[tuple[datetime, datetime]]:
     async with get_client() as client:
         runs = await client.read_task_runs(
             task_run_filter=TaskRunFilter(
-                name=TaskRunFilterName(like_="translate-and-summarize"),
+                name=TaskRunFilterName(like_="translate"),
                 start_time=TaskRunFilterStartTime(after_=since),
             ),
             sort=TaskRunSort.EXPECTED_START_TIME_ASC,

@@ -41,15 +41,39 @@ class BatchOutcome:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What the ingest stage found: inputs still to prepare (in chunks), and reused rows."""
+class Chunk:
+    """Consecutive inputs of the run: the ones to prepare (a staging file), the rows reused
+    from the result cache, and the repeats of an earlier input's content."""
 
-    chunks: list[str]  # staging files of raw inputs, `batch_articles` each
+    index: int
+    inputs: str  # staging file of the raw inputs still to do (`batch_articles` at most)
     settled: BatchFiles  # rows reused from the result cache
-    n_inputs: int
-    n_cached: int
     # Inputs whose content already appears earlier in the run: (position, source, article id).
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)
+    n_todo: int = 0  # rows of `inputs`
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the ingest stage found, in input order."""
+
+    chunks: list[Chunk]
+    n_inputs: int
+    n_cached: int
+    repeated: frozenset[str] = frozenset()  # article ids whose content some later input repeats
+
+    @property
+    def n_todo(self) -> int:
+        return sum(chunk.n_todo for chunk in self.chunks)
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """A chunk after the model work: where each kind of its rows is."""
+
+    chunk: Chunk
+    rejected: str | None  # articles that failed before any model (None: none prepared)
+    outcome: BatchOutcome | None  # None: nothing needed a model
 
 
 @dataclass(frozen=True)
@@ -95,17 +119,29 @@ def failed_batch(batch: BatchFiles, reason: str) -> BatchOutcome:
     return BatchOutcome(write_batch(staging, batch.index, "failed", articles, []), 0.0, reason)
 
 
-def in_input_order(
-    articles: list[Row], segments: list[Row], duplicates: list[tuple[int, str, str]]
+def chunk_rows(
+    result: ChunkResult, repeated: frozenset[str], repeated_rows: dict[str, Row]
 ) -> tuple[list[Row], list[Row]]:
-    """Articles in the order of the inputs (a repeated input copies its first occurrence's
-    row: one row per input, its sentences once), and sentences in their articles' order."""
+    """The chunk's articles in input order and their sentences in the articles' order.
+
+    A repeated input copies its first occurrence's row (one row per input, its sentences
+    once). `repeated_rows` keeps the rows of the articles in `repeated` (those some later input
+    repeats) as chunks go by in order: only those rows stay in memory."""
+    files = [result.chunk.settled, *([result.outcome.files] if result.outcome else [])]
+    article_files = [*(f.articles for f in files), *([result.rejected] if result.rejected else [])]
+    articles = [a for f in article_files for a in read_rows(f)]
+    segments = [s for f in files for s in read_rows(f.segments)]
     by_id = {a["article_id"]: a for a in articles}
-    for position, source, article_id in duplicates:
-        articles.append(by_id[article_id] | {"source": source, POSITION: position})
+    for article_id in by_id.keys() & repeated:
+        repeated_rows.setdefault(article_id, by_id[article_id])
+    for position, source, article_id in result.chunk.duplicates:
+        first = by_id.get(article_id) or repeated_rows[article_id]
+        articles.append(first | {"source": source, POSITION: position})
     articles.sort(key=lambda a: a[POSITION])
-    first: dict[str, int] = {}
+    first_position: dict[str, int] = {}
     for article in articles:
-        first.setdefault(article["article_id"], article[POSITION])
-    segments.sort(key=lambda s: (first[s["article_id"]], s["line_index"], s["segment_index"]))
+        first_position.setdefault(article["article_id"], article[POSITION])
+    segments.sort(
+        key=lambda s: (first_position[s["article_id"]], s["line_index"], s["segment_index"])
+    )
     return articles, segments

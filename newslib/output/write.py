@@ -13,19 +13,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newslib.output.records import check_rows
 from newslib.output.schema import SCHEMAS
 
 DATASETS_IN_WRITE_ORDER = ("articles", "segments", "scores", "runs")
 
 
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows as a table of the dataset's documented schema (missing columns become nulls)."""
+    """Rows as a table of the dataset's documented schema. A field the schema lacks is an
+    error; a missing one becomes nulls (the flow checks its own rows are complete first)."""
+    check_rows(name, rows, complete=False)
     schema = SCHEMAS[name]()
     columns = {field.name: [row.get(field.name) for row in rows] for field in schema}
     return pa.Table.from_pydict(columns, schema=schema)
@@ -80,19 +84,69 @@ def file_record(path: Path, rows: int) -> dict[str, Any]:
     return {"bytes": path.stat().st_size, "sha256": file_sha256(path), "rows": rows}
 
 
-def write_run(output: Path, run_id: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
-    """Write one run's rows of every dataset; returns the written file of each.
+class DatasetWriter:
+    """One dataset's file of a run, written a row group at a time under its hidden name
+    (`.<run_id>.parquet.tmp`, which readers skip): memory holds one row group, however large
+    the run. `commit_run` renames it into place."""
 
-    The `runs/` row, written last, records the size, sha256 and rows of the other files."""
-    written: dict[str, Path] = {}
+    ROW_GROUP_ROWS = 1024
+
+    def __init__(self, output: Path, name: str, run_id: str) -> None:
+        self.name = name
+        self.path = output / name / f"{run_id}.parquet"
+        self.temporary = self.path.with_name(f".{self.path.name}.tmp")
+        self.temporary.parent.mkdir(parents=True, exist_ok=True)
+        self.rows = 0
+        self._pending: list[dict[str, Any]] = []
+        self._writer = pq.ParquetWriter(
+            self.temporary, SCHEMAS[name](), compression="zstd", write_page_checksum=True
+        )
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        self._pending.extend(rows)
+        self.rows += len(rows)
+        if len(self._pending) >= self.ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._writer.write_table(to_table(self.name, self._pending))
+            self._pending = []
+
+    def close(self) -> StagedDataset:
+        self._flush()
+        self._writer.close()
+        return StagedDataset(self.name, str(self.temporary), str(self.path), self.rows)
+
+
+@dataclass(frozen=True)
+class StagedDataset:
+    """A dataset file of a run, complete under its hidden name, waiting for `commit_run`."""
+
+    name: str
+    temporary: str
+    path: str
+    rows: int
+
+
+def commit_run(output: Path, run_id: str, files: list[StagedDataset], run: dict[str, Any]) -> None:
+    """Rename the run's closed dataset files into place, then write its `runs/` row, which
+    records the size, sha256 and rows of each: a run listed in `runs/` is complete."""
     records: dict[str, Any] = {}
-    for name in DATASETS_IN_WRITE_ORDER:
-        path = output / name / f"{run_id}.parquet"
-        dataset_rows = rows.get(name, [])
-        if name == "runs":
-            files = json.dumps(records, sort_keys=True)
-            dataset_rows = [row | {"files_json": files} for row in dataset_rows]
-        write_table_durably(to_table(name, dataset_rows), path)
-        records[name] = file_record(path, len(dataset_rows))
-        written[name] = path
-    return written
+    for staged in files:
+        fsync_and_replace(Path(staged.temporary), Path(staged.path))
+        records[staged.name] = file_record(Path(staged.path), staged.rows)
+    row = run | {"files_json": json.dumps(records, sort_keys=True)}
+    write_table_durably(to_table("runs", [row]), output / "runs" / f"{run_id}.parquet")
+
+
+def write_run(output: Path, run_id: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
+    """Write one run's rows of every dataset at once; returns the written file of each."""
+    files = []
+    for name in DATASETS_IN_WRITE_ORDER[:-1]:
+        writer = DatasetWriter(output, name, run_id)
+        writer.write(rows.get(name, []))
+        files.append(writer.close())
+    (run,) = rows.get("runs") or [{}]
+    commit_run(output, run_id, files, run)
+    return {f.name: Path(f.path) for f in files} | {"runs": output / "runs" / f"{run_id}.parquet"}

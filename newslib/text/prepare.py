@@ -22,6 +22,7 @@ from typing import Any
 from newslib.checks.flags import language_mismatch
 from newslib.checks.untranslated import english_confidence, foreign_script_share
 from newslib.inputs.ingest import RawArticle
+from newslib.output.records import new_row
 from newslib.text.clean import clean_text
 from newslib.text.detect import (
     LanguageGuess,
@@ -45,13 +46,14 @@ SCREEN_MIN_ENGLISH = 0.9
 
 
 def failed_article(raw: RawArticle, reason: str, **known: Any) -> Row:
-    return {
-        "article_id": raw.article_id,
-        "source": raw.source,
-        "status": "failed",
-        "reason": reason,
+    return new_row(
+        "articles",
+        article_id=raw.article_id,
+        source=raw.source,
+        status="failed",
+        reason=reason,
         **known,
-    }
+    )
 
 
 def _language(lines: list[str], source_lang: str | None) -> tuple[LanguageGuess, bool]:
@@ -141,23 +143,24 @@ def prepare_article(
             if mixed or (detect_sentences and may_be_other_language(piece, lang)):
                 own = sentence_language(piece, paragraph, lang)
             segments.append(
-                {
-                    "article_id": raw.article_id,
-                    "line_index": line_index,
-                    "segment_index": segment_index,
-                    "source_lang": own,
-                    "source_text": piece,
-                    "translated": own != target_lang,
-                    "flag_language_mismatch": language_mismatch(own, lang),
-                }
+                new_row(
+                    "segments",
+                    article_id=raw.article_id,
+                    line_index=line_index,
+                    segment_index=segment_index,
+                    source_lang=own,
+                    source_text=piece,
+                    translated=own != target_lang,
+                    flag_language_mismatch=language_mismatch(own, lang),
+                )
             )
-    article = {
-        "article_id": raw.article_id,
-        "source": raw.source,
-        "status": "ok",
-        "reason": None,
-        "source_lang": lang,
-        "n_segments": len(segments),
+    article = new_row(
+        "articles",
+        article_id=raw.article_id,
+        source=raw.source,
+        status="ok",
+        source_lang=lang,
+        n_segments=len(segments),
         **known,
-    }
+    )
     return article, segments
