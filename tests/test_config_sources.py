@@ -4,7 +4,9 @@ parameter of a deployment (validated by the flow as Prefect validates it)."""
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import types
 import typing
 from pathlib import Path
@@ -73,3 +75,29 @@ def test_a_field_set_as_a_deployment_parameter(field: str) -> None:
     parameters = json.loads(json.dumps({"config": {field: value}}, default=str))
     config = translate_news.validate_parameters(parameters)["config"]
     assert getattr(config, field) == value
+
+
+# Flags of other programs that the source names: sacrebleu's, the eval scripts', and the
+# pattern `--field-name` of the options' own docstring.
+OTHER_PROGRAMS_FLAGS = {"--confidence", "--derive", "--markers", "--field-name", "--no-"}
+
+
+def test_every_option_the_code_tells_users_about_exists() -> None:
+    """Error messages and help name options: each must be an option of some command."""
+    root = Path(__file__).resolve().parents[1]
+    options = {
+        name
+        for command in typer.main.get_command(app).commands.values()  # type: ignore[attr-defined]
+        for param in command.params
+        for name in [*param.opts, *param.secondary_opts]
+    } | {"--version"}
+    named = {
+        (match.group(0), str(path.relative_to(root)))
+        for layer in ("newslib", "tasks", "flows", "newsflow")
+        for path in (root / layer).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        for match in re.finditer(r"(?<![\w-])--[a-z][a-z0-9-]*", node.value)
+    }
+    unknown = sorted((flag, where) for flag, where in named if flag not in options)
+    assert [u for u in unknown if u[0] not in OTHER_PROGRAMS_FLAGS] == []
