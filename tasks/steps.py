@@ -27,7 +27,7 @@ from newslib.inputs.ingest import RawArticle, ingest
 from newslib.inputs.references import load_references, match_reference, unused_references
 from newslib.output.cache import ResultCache
 from newslib.progress import Heartbeat, ProgressLog
-from newslib.scoring.score import aligned_documents, score_documents
+from newslib.scoring.score import RunScorer
 from newslib.text.detect import load_latin_script_models
 from newslib.text.prepare import prepare_article
 from tasks.stopping import should_retry
@@ -319,16 +319,13 @@ def score_articles(
     every ok article that has none. `roots`: the run's inputs, references mirror them.
 
     `alignment="line"`: a reference whose line count differs is reported, not scored."""
-    refs = load_references(Path(references))
-    strict = alignment == "line"
-    docs = [
-        doc
-        for path in article_files
-        for _, doc in aligned_documents(read_rows(path), refs, roots, strict=strict)
-    ]
-    scored = sum(doc.references != [] for doc in docs)
+    scorer = RunScorer(load_references(Path(references)), roots, strict=alignment == "line")
+    rows: list[Row] = []
     log = get_run_logger().info
-    with ProgressLog(
-        f"scoring {scored} of {len(docs)} articles (the others lack references)", log, len(docs)
-    ):
-        return [asdict(row) for row in score_documents(docs)]
+    with ProgressLog("scoring article files", log, len(article_files)) as progress:
+        for done, path in enumerate(article_files, 1):  # one file at a time: see RunScorer
+            rows.extend(asdict(row) for row in scorer.add_articles(read_rows(path)))
+            progress(done)
+        rows.extend(asdict(row) for row in scorer.summary_rows())
+    log(f"scored {scorer.n_scored} of {scorer.n_articles} articles (the others lack references)")
+    return rows

@@ -137,6 +137,12 @@ class ScoreAccumulator:
             rows.extend(self._group_rows("corpus", None, self.corpus))
         return rows
 
+    def segment_statistics_bytes(self) -> int:
+        """Bytes of the per-segment statistics held for the bootstrap (their arrays reserve up
+        to twice that, as they grow by doubling)."""
+        tables = [*self._segments.values(), self._segment_langs]
+        return sum(table.rows().nbytes for table in tables)
+
     def _extract(self, scored: list[ScoredDocument]) -> list[dict[str, list[Any]]]:
         """Each document's segment statistics per metric, from one extraction per metric."""
         hyps = [h for d in scored for h in d.hypotheses]

@@ -46,4 +46,9 @@ def score_from_totals(metric: Metric, totals: Any) -> Score:
 def estimate_interval(estimate: Score, resampled: list[Score]) -> tuple[float, float]:
     """sacrebleu's bootstrap estimator on resampled scores: (mean, 95% half-width)."""
     estimate.estimate_ci(resampled)  # sorted, 1/40 from each end; stores them on the score
-    return float(estimate._mean), float(estimate._ci)
+    return interval_of(estimate)
+
+
+def interval_of(score: Score) -> tuple[float, float]:
+    """(mean, 95% half-width) that `corpus_score(..., n_bootstrap=N)` stored on its score."""
+    return float(score._mean), float(score._ci)
