@@ -107,12 +107,15 @@ class ScoreAccumulator:
         self._segments = {name: SegmentTable() for name in self.metrics}
         self._segment_langs = SegmentTable()
         self._lang_codes: dict[str, int] = {}
+        self._intervals: dict[tuple[str, str | None], Interval] = {}
 
     def add(self, docs: Iterable[ScoredDocument]) -> list[ScoreRow]:
         """Take in a batch of documents; their article rows, in the documents' order."""
         docs = list(docs)
         scored = [d for d in docs if d.alignment not in NOT_SCORED]
         per_doc = iter(self._extract(scored))
+        if scored:
+            self._intervals.clear()  # drawn again from all segments at the next summary
         rows: list[ScoreRow] = []
         for doc in docs:
             if doc.alignment in NOT_SCORED:
@@ -168,10 +171,15 @@ class ScoreAccumulator:
         """The bootstrap interval of a language (or of the run: `lang` None)."""
         if self.n_bootstrap <= 1:
             return None
-        stats = self._segments[name].rows()
-        if lang is not None and len(self.languages) > 1:  # a one-language run is that language
-            stats = stats[self._segment_langs.rows()[:, 0] == self._lang_codes[lang]]
-        return bootstrap_interval(self.metrics[name], stats, self.n_bootstrap)
+        if len(self.languages) == 1:  # a one-language run is that language: resample once
+            lang = None
+        if (name, lang) not in self._intervals:
+            stats = self._segments[name].rows()
+            if lang is not None:
+                stats = stats[self._segment_langs.rows()[:, 0] == self._lang_codes[lang]]
+            interval = bootstrap_interval(self.metrics[name], stats, self.n_bootstrap)
+            self._intervals[name, lang] = interval
+        return self._intervals[name, lang]
 
     def _group_rows(self, level: str, lang: str | None, group: Group) -> list[ScoreRow]:
         intervals = {name: self._interval(name, lang) for name in self.metrics}
