@@ -6,91 +6,42 @@ row says which. With `strict` alignment (line-aligned test sets) such a document
 at all: it gets rows with `alignment = "misaligned"`, no score and a note, and stays out of the
 language and corpus scores. Every score carries sacrebleu's signature, so it can be reproduced;
 language and corpus scores also carry sacrebleu's bootstrap 95% confidence interval.
+
+A run is scored article file by article file (`RunScorer`), from per-segment statistics
+(`newslib.scoring.accumulator`), so scoring never holds a run's articles in memory.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 
 from newslib.inputs.references import References, match_reference
+from newslib.scoring.accumulator import ScoreAccumulator
+from newslib.scoring.bootstrap import N_BOOTSTRAP, Interval, bootstrap_interval, bootstrap_seed
+from newslib.scoring.documents import NOT_SCORED, UNSCORED, ScoredDocument, ScoreRow, align
+from newslib.scoring.sacrebleu_stats import make_metrics, segment_statistics
 
-# Resamples of the confidence intervals: what `sacrebleu --confidence` uses by default.
-N_BOOTSTRAP = 1000
-# Bootstrap resamples are drawn in chunks of at most this many segment statistics, so memory stays
-# bounded on large corpora (sacrebleu itself materializes all 1000 resamples at once).
-_CHUNK_VALUES = 4_000_000
-# Alignment of a document that has no usable reference (its note says why): not scored.
-UNSCORED = "unscored"
-NOT_SCORED = ("misaligned", UNSCORED)
-
-
-def make_metrics() -> dict[str, Metric]:
-    """The metrics, with the standard offline tokenizers (13a for BLEU; chrF++ = word order 2)."""
-    return {"BLEU": BLEU(), "chrF++": CHRF(word_order=2), "TER": TER()}
-
-
-def bootstrap_seed() -> str:
-    """The resampling seed as sacrebleu reads it: SACREBLEU_SEED, default 12345 ('none': random)."""
-    return os.environ.get("SACREBLEU_SEED", "12345").lower()
-
-
-@dataclass(frozen=True)
-class ScoredDocument:
-    """One article's hypothesis and reference, aligned as segments."""
-
-    article_id: str
-    lang: str
-    hypotheses: list[str]
-    references: list[str]
-    alignment: str  # "line", "document", "misaligned" (strict alignment) or "unscored"
-    note: str | None = None  # why an unscored document has no reference
-
-
-@dataclass(frozen=True)
-class ScoreRow:
-    level: str  # "article", "language" or "corpus"
-    article_id: str | None
-    lang: str | None
-    metric: str
-    score: float | None  # None for a misaligned document
-    signature: str
-    alignment: str  # "line", "document", "mixed" or "misaligned"
-    n_documents: int
-    n_segments: int
-    bootstrap_mean: float | None = None  # sacrebleu's μ over the bootstrap resamples
-    ci95: float | None = None  # half-width of the 95% interval: μ ± ci95
-    bootstrap: str | None = None  # "bs:1000|seed:12345": how the interval was drawn
-    note: str | None = None  # why a document was not scored
-
-
-@dataclass(frozen=True)
-class Interval:
-    """sacrebleu's bootstrap estimate: the mean of the resampled scores and the 95% half-width."""
-
-    mean: float
-    ci95: float
-    settings: str
-
-
-def align(
-    article_id: str, lang: str, hyp_lines: list[str], reference: str, *, strict: bool = False
-) -> ScoredDocument:
-    """Pair translation and reference lines; `strict`: never fall back to one document segment."""
-    ref_lines = [line.strip() for line in reference.strip().splitlines() if line.strip()]
-    if len(ref_lines) == len(hyp_lines):
-        return ScoredDocument(article_id, lang, hyp_lines, ref_lines, "line")
-    if strict:
-        return ScoredDocument(article_id, lang, hyp_lines, ref_lines, "misaligned")
-    return ScoredDocument(
-        article_id, lang, [" ".join(hyp_lines)], [" ".join(ref_lines)], "document"
-    )
+__all__ = [
+    "NOT_SCORED",
+    "N_BOOTSTRAP",
+    "UNSCORED",
+    "Interval",
+    "RunScorer",
+    "ScoreAccumulator",
+    "ScoreRow",
+    "ScoredDocument",
+    "align",
+    "aligned_documents",
+    "bootstrap_interval",
+    "bootstrap_seed",
+    "make_metrics",
+    "score_documents",
+    "segment_stats",
+]
 
 
 def segment_stats(metric: Metric, hyps: Sequence[str], refs: Sequence[str]) -> list[Any]:
@@ -100,141 +51,21 @@ def segment_stats(metric: Metric, hyps: Sequence[str], refs: Sequence[str]) -> l
     (an article, a language, the corpus) come from one extraction, exactly as `corpus_score`
     on that group would compute them.
     """
-    return list(metric._extract_corpus_statistics(list(hyps), [list(refs)]))
-
-
-def bootstrap_interval(
-    metric: Metric, stats: Sequence[Any], n_samples: int = N_BOOTSTRAP
-) -> Interval:
-    """The 95% confidence interval of `sacrebleu --confidence`, resample for resample.
-
-    Same seed, same resampled indices, same float32 sums and the same estimator as sacrebleu's
-    `corpus_score(..., n_bootstrap=n_samples)`, drawn in chunks to bound memory.
-    """
-    import numpy as np
-
-    seed = bootstrap_seed()
-    rng = np.random.default_rng(None if seed == "none" else int(seed))
-    stats_np = np.array(stats, dtype="float32")
-    n = len(stats_np)
-    per_chunk = max(1, _CHUNK_VALUES // max(1, stats_np.size))
-    resampled = []
-    done = 0
-    while done < n_samples:
-        count = min(per_chunk, n_samples - done)
-        for indices in rng.choice(n, size=(count, n), replace=True):
-            resampled.append(metric._compute_score_from_stats(stats_np[indices].sum(0)))
-        done += count
-    estimate = metric._compute_score_from_stats(stats_np.sum(0))
-    try:
-        estimate.estimate_ci(resampled)  # sacrebleu's estimator: sorted, 1/40 from each end
-    except TypeError:
-        # sacrebleu's chrF gives a plain float 0.0 for an empty resample and float32 otherwise,
-        # which its estimator cannot average (sacrebleu --confidence crashes there): same
-        # estimator, on floats (float32 -> float is exact).
-        for score in resampled:
-            score.score = float(score.score)
-        estimate.estimate_ci(resampled)
-    return Interval(float(estimate._mean), float(estimate._ci), f"bs:{n_samples}|seed:{seed}")
-
-
-def _misaligned_rows(doc: ScoredDocument, signatures: dict[str, str]) -> list[ScoreRow]:
-    note = doc.note or (
-        f"not scored: the translation has {len(doc.hypotheses)} lines, the reference "
-        f"{len(doc.references)}"
-    )
-    return [
-        ScoreRow(
-            "article",
-            doc.article_id,
-            doc.lang,
-            name,
-            None,
-            signature,
-            doc.alignment,
-            1,
-            len(doc.hypotheses),
-            note=note,
-        )
-        for name, signature in signatures.items()
-    ]
+    return segment_statistics(metric, hyps, refs)
 
 
 def score_documents(
     docs: Sequence[ScoredDocument], n_bootstrap: int = N_BOOTSTRAP
 ) -> list[ScoreRow]:
-    """Scores per article, per language and over the whole corpus.
+    """Scores per article, per language and over the whole corpus, of documents in memory.
 
     Language and corpus scores carry a bootstrap confidence interval (`n_bootstrap` resamples;
     1 turns it off). Misaligned and unscored documents get rows without a score (their note
-    says why) and are left out of both.
+    says why) and are left out of both. The same rows as adding the documents to a
+    `ScoreAccumulator` in any number of batches.
     """
-    scored = [d for d in docs if d.alignment not in NOT_SCORED]
-    metrics = make_metrics()
-    # stats[name][i]: the segment statistics of scored[i] under metric `name`
-    stats: dict[str, list[list[Any]]] = {name: [] for name in metrics}
-    signatures: dict[str, str] = {}
-    for name, metric in metrics.items():
-        hyps = [h for d in scored for h in d.hypotheses]
-        refs = [r for d in scored for r in d.references]
-        flat = segment_stats(metric, hyps, refs) if hyps else []
-        start = 0
-        for doc in scored:
-            stats[name].append(flat[start : start + len(doc.hypotheses)])
-            start += len(doc.hypotheses)
-        if not hyps:  # nothing to score: still name how it would have been scored
-            metric.corpus_score(["x"], [["x"]])
-        signatures[name] = str(metric.get_signature())
-
-    index = {id(doc): i for i, doc in enumerate(scored)}
-    intervals: dict[tuple[str, frozenset[int]], Interval] = {}
-
-    def group_rows(
-        group: Sequence[ScoredDocument], level: str, article_id: str | None, lang: str | None
-    ) -> list[ScoreRow]:
-        members = [index[id(d)] for d in group]
-        alignments = {d.alignment for d in group}
-        alignment = alignments.pop() if len(alignments) == 1 else "mixed"
-        n_segments = sum(len(d.hypotheses) for d in group)
-        rows = []
-        for name, metric in metrics.items():
-            group_stats = [s for i in members for s in stats[name][i]]
-            score = float(metric._aggregate_and_compute(group_stats).score)
-            interval = None
-            if level != "article" and n_bootstrap > 1:
-                key = (name, frozenset(members))
-                if key not in intervals:  # a one-language corpus is that language
-                    intervals[key] = bootstrap_interval(metric, group_stats, n_bootstrap)
-                interval = intervals[key]
-            rows.append(
-                ScoreRow(
-                    level,
-                    article_id,
-                    lang,
-                    name,
-                    score,
-                    signatures[name],
-                    alignment,
-                    len(group),
-                    n_segments,
-                    interval.mean if interval else None,
-                    interval.ci95 if interval else None,
-                    interval.settings if interval else None,
-                )
-            )
-        return rows
-
-    rows: list[ScoreRow] = []
-    for doc in docs:
-        if doc.alignment in NOT_SCORED:
-            rows.extend(_misaligned_rows(doc, signatures))
-        else:
-            rows.extend(group_rows([doc], "article", doc.article_id, doc.lang))
-    for lang in sorted({d.lang for d in scored}):
-        rows.extend(group_rows([d for d in scored if d.lang == lang], "language", None, lang))
-    if scored:
-        rows.extend(group_rows(scored, "corpus", None, None))
-    return rows
+    scores = ScoreAccumulator(n_bootstrap)
+    return scores.add(docs) + scores.summary_rows()
 
 
 def aligned_documents(
@@ -262,3 +93,42 @@ def aligned_documents(
             yield article, ScoredDocument(article_id, lang, lines, [], UNSCORED, match.problem)
         else:
             yield article, align(article_id, lang, lines, match.text, strict=strict)
+
+
+class RunScorer:
+    """A run's scores, one batch of article rows at a time (e.g. one part file per batch).
+
+    scorer = RunScorer(references, roots, strict=False)
+    for part in article_files:
+        write(scorer.add_articles(read_rows(part)))   # article rows of this part
+    write(scorer.summary_rows())                      # then language and run rows
+    """
+
+    def __init__(
+        self,
+        references: References,
+        roots: Sequence[Path],
+        *,
+        strict: bool,
+        n_bootstrap: int = N_BOOTSTRAP,
+    ) -> None:
+        self.references, self.roots, self.strict = references, list(roots), strict
+        self.scores = ScoreAccumulator(n_bootstrap)
+        self.n_articles = 0  # ok articles seen
+        self.n_scored = 0  # of which had a usable reference
+
+    def add_articles(self, articles: Iterable[Mapping[str, Any]]) -> list[ScoreRow]:
+        """Score the ok ones of these article rows; their article rows, in the same order."""
+        docs = [
+            doc
+            for _, doc in aligned_documents(
+                articles, self.references, self.roots, strict=self.strict
+            )
+        ]
+        self.n_articles += len(docs)
+        self.n_scored += sum(doc.alignment not in NOT_SCORED for doc in docs)
+        return self.scores.add(docs)
+
+    def summary_rows(self) -> list[ScoreRow]:
+        """Per-language and run rows over every article added."""
+        return self.scores.summary_rows()
