@@ -251,13 +251,13 @@ def run_batches(
 def _in_input_order(
     articles: list[dict[str, Any]],
     segments: list[dict[str, Any]],
-    duplicates: list[tuple[int, str, str]],
+    duplicates: list[tuple[int, dict[str, Any], str]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Articles in the order of the inputs (a repeated input copies its first occurrence's
     row: one row per input, its sentences once), and sentences in their articles' order."""
     by_id = {a["article_id"]: a for a in articles}
-    for position, source, article_id in duplicates:
-        articles.append(by_id[article_id] | {"source": source, POSITION: position})
+    for position, own, article_id in duplicates:
+        articles.append(by_id[article_id] | own | {POSITION: position})
     articles.sort(key=lambda a: a[POSITION])
     first: dict[str, int] = {}
     for article in articles:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,19 @@ import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from newslib.batch import assemble_articles, summarize_articles, translate_segments
+from newslib.batch import (
+    assemble_articles,
+    summarize_articles,
+    translate_segments,
+    translate_titles,
+)
 from newslib.config import RunConfig
 from newslib.engines.models import load_tokenizer
 from newslib.engines.spec import EngineSpec, get_summarizer, get_translator
+from newslib.inputs.article import identity
 from newslib.inputs.ingest import RawArticle, ingest
 from newslib.inputs.references import load_references, match_reference, unused_references
+from newslib.inputs.tables import TableColumns
 from newslib.output.cache import ResultCache
 from newslib.progress import Heartbeat, ProgressLog
 from newslib.scoring.score import aligned_documents, score_documents
@@ -70,7 +78,8 @@ class Plan:
     n_inputs: int
     n_cached: int
     # Inputs whose content already appears earlier in the run: (position, source, article id).
-    duplicates: list[tuple[int, str, str]] = field(default_factory=list)
+    # (position, the input's own columns: source, url, ..., article id of its first occurrence)
+    duplicates: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,24 @@ def _reuse(
             redo.append((position, raw))
             continue
         row = dict(articles[raw.article_id])
-        row |= {"source": raw.source, "cached": True, POSITION: position}
+        row |= identity(raw) | {"cached": True, POSITION: position}
         article_rows.append(row)
         segment_rows.extend(segments.get(raw.article_id, []))
     return article_rows, segment_rows, redo
+
+
+def table_columns(config: RunConfig) -> TableColumns:
+    """Where table inputs keep each article column, as the run's options name them."""
+    return TableColumns(
+        text=config.text_column,
+        id=config.id_column,
+        html=config.html_column,
+        title=config.title_column,
+        url=config.url_column,
+        published_at=config.date_column,
+        author=config.author_column,
+        site=config.site_column,
+    )
 
 
 @task(name="plan", cache_policy=NONE)
@@ -123,25 +146,33 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
     content) is noted once and copied from its first occurrence at the end.
     """
     logger = get_run_logger()
-    raws = ingest(
-        config.inputs,
-        text_column=config.text_column,
-        id_column=config.id_column,
-        max_bytes=config.max_file_bytes,
-        follow_symlinks=config.follow_symlinks,
+    skipped: Counter[str] = Counter()
+    raws = list(
+        ingest(
+            config.inputs,
+            text_column=config.text_column,
+            id_column=config.id_column,
+            max_bytes=config.max_file_bytes,
+            follow_symlinks=config.follow_symlinks,
+            columns=table_columns(config),
+            skipped=skipped,
+        )
     )
+    if skipped:
+        why = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+        logger.info(f"web archives: {sum(skipped.values())} records are not articles ({why})")
     if config.references is not None:
         check_references(raws, config)
     cache = ResultCache(Path(cache_dir), logger.warning).load()
     hits: list[tuple[int, RawArticle]] = []
-    duplicates: list[tuple[int, str, str]] = []
+    duplicates: list[tuple[int, dict[str, Any], str]] = []
     todo: list[Row] = []
     seen: set[str] = set()
     for position, raw in enumerate(raws):
         if raw.text is None:  # unreadable: fails in `prepare_batch` with its reason
             todo.append(asdict(raw) | {POSITION: position})
         elif raw.article_id in seen:
-            duplicates.append((position, raw.source, raw.article_id))
+            duplicates.append((position, identity(raw), raw.article_id))
         else:
             seen.add(raw.article_id)
             if raw.article_id in cache:
@@ -278,6 +309,7 @@ def process_batch(
     ):
         translate_segments(segments, translator, translated, repaired)
     assemble_articles(articles, segments)
+    translate_titles(articles, translator, spec.target_lang)
     if summarizer is not None:
         with ProgressLog(f"{label}: summary chunks written", log) as summarized:
             summarize_articles(articles, summarizer, log, summarized)

@@ -21,7 +21,7 @@ from typing import Any
 
 from newslib.checks.flags import language_mismatch
 from newslib.checks.untranslated import english_confidence, foreign_script_share
-from newslib.inputs.ingest import RawArticle
+from newslib.inputs.article import RawArticle, identity
 from newslib.text.clean import clean_text
 from newslib.text.detect import (
     LanguageGuess,
@@ -47,7 +47,7 @@ SCREEN_MIN_ENGLISH = 0.9
 def failed_article(raw: RawArticle, reason: str, **known: Any) -> Row:
     return {
         "article_id": raw.article_id,
-        "source": raw.source,
+        **identity(raw),
         "status": "failed",
         "reason": reason,
         **known,
@@ -153,7 +153,7 @@ def prepare_article(
             )
     article = {
         "article_id": raw.article_id,
-        "source": raw.source,
+        **identity(raw),
         "status": "ok",
         "reason": None,
         "source_lang": lang,

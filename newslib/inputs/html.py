@@ -1,0 +1,124 @@
+"""The main text and metadata of a news page, with trafilatura.
+
+Menus, share buttons, comment counters, related-article lists, ad slots, scripts and footers
+are left out; the article's paragraphs come out one per line, ready for the usual cleaning
+(which still removes the "read also" links and counters that extraction keeps). The headline,
+publication date, author, site name and canonical URL come from the page's metadata (Open
+Graph, JSON-LD, <time>, ...) where it has them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from newslib.inputs.article import RawArticle, content_id, text_id
+from newslib.inputs.encoding import declared_charset, decode_bytes
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+# The date with its time and offset where the page gives them (htmldate's output format).
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str | None  # paragraphs, one per line; None when the page has no main text
+    title: str | None = None
+    published_at: datetime | None = None  # in UTC
+    author: str | None = None
+    site: str | None = None
+    url: str | None = None
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """`value` (ISO 8601 text, a datetime or a pandas Timestamp) as a UTC datetime, or None.
+
+    A date or time without an offset is taken as UTC: what the page or table says, no guess
+    from the site's country."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def extract_page(html: str, url: str | None = None) -> Page:
+    """The main text and metadata of `html` (`url`: where it was fetched, if known).
+
+    A page trafilatura finds no main text in gives `Page(text=None)`; its metadata, if any,
+    is still returned.
+    """
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_images=False,
+        date_extraction_params={"original_date": True, "outputformat": _DATE_FORMAT},
+    )
+    if document is None or isinstance(document, dict):  # dict only with as_dict=True
+        return Page(None, url=url)
+    lines = [line.strip() for line in (document.text or "").splitlines()]
+    text = "\n".join(line for line in lines if line)
+    return Page(
+        text=text or None,
+        title=_clean(document.title),
+        published_at=parse_timestamp(document.date),
+        author=_clean(document.author),
+        site=_clean(document.sitename),
+        url=_clean(document.url) or url,
+    )
+
+
+def page_article(
+    data: bytes,
+    source: str,
+    input_format: str,
+    url: str | None = None,
+    charset: str | None = None,
+) -> RawArticle:
+    """An HTML page (bytes) as an article: its main text and metadata, or why it has none.
+
+    `charset`: the HTTP header's; the page's own <meta> declaration comes after it."""
+    decoded = decode_bytes(data, charset or declared_charset(data))
+    if decoded.text is None:
+        reason = decoded.reason or "not text"
+        return RawArticle(
+            content_id(data), source, None, reason, url=url, input_format=input_format
+        )
+    return from_page(extract_page(decoded.text, url), source, input_format, decoded.encoding, url)
+
+
+def from_page(
+    page: Page, source: str, input_format: str, encoding: str | None, url: str | None = None
+) -> RawArticle:
+    """A RawArticle of an extracted page; `url` (where it was fetched) wins over the page's."""
+    meta: dict[str, Any] = {
+        "title": page.title,
+        "published_at": page.published_at,
+        "url": url or page.url,
+        "site": page.site,
+        "author": page.author,
+        "input_format": input_format,
+        "encoding": encoding,
+    }
+    if page.text is None:
+        reason = "no main text found in the HTML page (only navigation, links or scripts?)"
+        return RawArticle(content_id(source.encode()), source, None, reason, **meta)
+    return RawArticle(text_id(page.text, page.title), source, page.text, None, **meta)
