@@ -11,7 +11,7 @@ up here, in three site layouts, as news sites serve it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from io import BytesIO
 from pathlib import Path
@@ -50,7 +50,6 @@ class Page:
     author: str
     published: str  # ISO 8601 with offset
     charset: str = "utf-8"
-    body: list[str] = field(default_factory=list)
 
 
 WARTA = Site(

@@ -56,6 +56,21 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def link_texts(html: str) -> set[str]:
+    """The texts of the page's links (menus, related headlines, tags), whitespace-normalized."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return set()
+    return {_words(link.text_content()) for link in tree.iter("a")}
+
+
 def extract_page(html: str, url: str | None = None) -> Page:
     """The main text and metadata of `html` (`url`: where it was fetched, if known).
 
@@ -75,7 +90,11 @@ def extract_page(html: str, url: str | None = None) -> Page:
     if document is None or isinstance(document, dict):  # dict only with as_dict=True
         return Page(None, url=url)
     lines = [line.strip() for line in (document.text or "").splitlines()]
-    text = "\n".join(line for line in lines if line)
+    lines = [line for line in lines if line]
+    links = link_texts(html)
+    # With no article found, trafilatura falls back to the page's whole text: a page of
+    # menus and link lists has no main text, whatever comes out.
+    text = "\n".join(lines) if any(_words(line) not in links for line in lines) else ""
     return Page(
         text=text or None,
         title=_clean(document.title),

@@ -68,19 +68,23 @@ def read_warc(path: Path, max_bytes: int, skipped: Counter[str]) -> Iterator[War
 
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
-        offset = 0
+        end = 0  # where the last whole record ends
         try:
             for record in records:
                 reason = why_skipped(record)
-                if reason is not None:
-                    skipped[reason] += 1
-                    continue
-                page = _page(record, max_bytes)
+                page = _page(record, max_bytes) if reason is None else None
                 # Only after the body is read: asking for the offset reads the record to its end.
                 offset = records.get_record_offset()
-                yield replace(page, offset=offset)
+                end = offset + records.get_record_length()
+                if page is None:
+                    skipped[str(reason)] += 1
+                else:
+                    yield replace(page, offset=offset)
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-            raise BrokenWarc(f"unreadable after byte {offset:,}: {error}") from None
+            raise BrokenWarc(f"unreadable after byte {end:,}: {error}") from None
+    size = path.stat().st_size
+    if end < size:  # warcio ends quietly at a record cut short
+        raise BrokenWarc(f"unreadable after byte {end:,} of {size:,}: truncated or damaged")
 
 
 def _page(record: Any, max_bytes: int) -> WarcPage:
