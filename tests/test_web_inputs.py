@@ -24,9 +24,9 @@ SAMPLES = REPO_ROOT / "data" / "samples"
 
 
 def _ingest(
-    *paths: Path, skipped: Counter[str] | None = None, **options: object
+    *paths: Path, skipped: Counter[str] | None = None, columns: TableColumns | None = None
 ) -> list[RawArticle]:
-    columns = TableColumns(**options)  # type: ignore[arg-type]
+    columns = columns or TableColumns()
     found = ingest(
         list(paths),
         text_column=columns.text,
