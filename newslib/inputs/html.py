@@ -2,7 +2,7 @@
 
 Menus, share buttons, comment counters, related-article lists, ad slots, scripts and footers
 are left out; the article's paragraphs come out one per line, ready for the usual cleaning
-(which still removes the "read also" links and counters that extraction keeps). The headline,
+(which still removes the "read also" links inside the text that extraction keeps). The headline,
 publication date, author, site name and canonical URL come from the page's metadata (Open
 Graph, JSON-LD, <time>, ...) where it has them.
 """

@@ -65,7 +65,12 @@ def articles_schema() -> pa.Schema:
     return _schema(
         [
             ("run_id", pa.string(), "the run that wrote this row"),
-            ("article_id", pa.string(), "sha256 of the content (16 hex digits)"),
+            (
+                "article_id",
+                pa.string(),
+                "sha256 of what is translated (16 hex digits): a text file's bytes, a page's "
+                "headline and main text, a table row's text and headline",
+            ),
             (
                 "source",
                 pa.string(),
