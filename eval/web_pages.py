@@ -5,7 +5,8 @@ eval/data/extraction_labels.json (per page: the article's lines and the boilerpl
 which `python -m eval.extraction` measures extraction against). The articles are the real
 scraped texts of data/samples, cleaned; everything around them (menus, share buttons, comment
 counters, related headlines, ad slots, scripts, footers, the headline, byline and date) is made
-up here, in three site layouts, as news sites serve it.
+up here, as three news sites in two layouts (a modern one with <article> and Open Graph tags,
+an older CMS's with <br>-separated text and JSON-LD) serve it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Site:
     footer: list[str]
     cookie: str
     newsletter: str
+    layout: str = "modern"  # "modern": <article>, Open Graph; "legacy": <br> text, JSON-LD
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ AKHBAR = Site(
     footer=["اتصل بنا", "سياسة الخصوصية", "© 2024 أخبار مثال. جميع الحقوق محفوظة"],
     cookie="يستخدم هذا الموقع ملفات تعريف الارتباط. موافق",
     newsletter="اشترك في نشرتنا الإخبارية اليومية",
+    layout="legacy",
 )
 
 PAGES = [
@@ -167,12 +170,20 @@ def body_of(page: Page) -> list[str]:
     return lines[1:] if lines and lines[0] == page.headline else lines
 
 
-def boilerplate_of(site: Site) -> list[str]:
+def byline(page: Page) -> str:
+    """The legacy layout's one line of author, date and comment counter."""
+    return f"{page.author} - {page.published[:10]} - {page.site.comments}"
+
+
+def boilerplate_of(page: Page) -> list[str]:
     """Every line of text a page shows or carries around its article."""
+    site = page.site
+    # The modern layout shows the comment counter on its own; the legacy one in the byline.
+    counter = site.comments if site.layout == "modern" else byline(page)
     return [
         *site.nav,
         *site.share,
-        site.comments,
+        counter,
         site.ad_label,
         site.read_also,
         site.related_header,
@@ -221,6 +232,8 @@ def _paragraphs(page: Page, body: list[str]) -> str:
 
 def render(page: Page, body: list[str]) -> str:
     """The page as the site serves it."""
+    if page.site.layout == "legacy":
+        return render_legacy(page, body)
     site = page.site
     url = f"https://{site.host}/{page.slug}"
     direction = ' dir="rtl"' if site.lang == "ar" else ""
@@ -250,6 +263,57 @@ def render(page: Page, body: list[str]) -> str:
 <footer>{_list(site.footer, "footer")}</footer>
 </body>
 </html>
+"""
+
+
+def _json_ld(page: Page) -> str:
+    return json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page.headline,
+            "datePublished": page.published,
+            "author": {"@type": "Person", "name": page.author},
+            "publisher": {"@type": "Organization", "name": page.site.name},
+        },
+        ensure_ascii=False,
+    )
+
+
+def render_legacy(page: Page, body: list[str]) -> str:
+    """An older CMS's page: no <article>, paragraphs split by <br>, metadata only in JSON-LD,
+    menus and widgets as bare links, no canonical URL."""
+    site = page.site
+    middle = max(1, len(body) // 2)
+    first = "<br><br>\n".join(escape(line) for line in body[:middle])
+    second = "<br><br>\n".join(escape(line) for line in body[middle:])
+    menu = " ".join(f'<a href="/s/{n}">{escape(t)}</a>' for n, t in enumerate(site.nav))
+    share = " | ".join(f'<a class="sh" href="#">{escape(s)}</a>' for s in site.share)
+    related = "<br>".join(f'<a href="/r/{n}">{escape(t)}</a>' for n, t in enumerate(site.related))
+    return f"""<!DOCTYPE html>
+<html lang="{site.lang}" dir="rtl">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset={page.charset}">
+<title>{escape(page.headline)} - {escape(site.name)}</title>
+<script type="application/ld+json">{_json_ld(page)}</script>
+<script>{SCRIPTS[0]}</script>
+</head>
+<body>
+<div id="top"><div class="cookie">{escape(site.cookie)}</div><div id="menu">{menu}</div></div>
+<div id="wrap"><div id="right"><div class="post">
+<div class="post-title">{escape(page.headline)}</div>
+<div class="post-info">{escape(byline(page))}</div>
+<div class="shares">{share}</div>
+<div class="post-text">
+{first}<br><br>
+<div class="adv"><small>{escape(site.ad_label)}</small><script>{SCRIPTS[1]}</script></div>
+<a class="more" href="/more">{escape(site.read_also)}</a><br><br>
+{second}
+</div></div></div>
+<div id="left"><div class="widget"><b>{escape(site.related_header)}</b><br>{related}</div>
+<div class="widget">{escape(site.newsletter)} <input type="text"></div></div></div>
+<div id="foot">{" - ".join(escape(t) for t in site.footer)}</div>
+</body></html>
 """
 
 
@@ -309,7 +373,7 @@ def build() -> None:
         (WEB / name).write_bytes(html)
         charset = page.charset
         fetches.append(Fetch(page_url(page), html, content_type=f"text/html; charset={charset}"))
-        labels.append({"page": name, "article": body, "boilerplate": boilerplate_of(page.site)})
+        labels.append({"page": name, "article": body, "boilerplate": boilerplate_of(page)})
     fetches += [
         Fetch(
             "https://warta.example/robots.txt", b"User-agent: *\nAllow: /\n", "200 OK", "text/plain"

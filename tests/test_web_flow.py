@@ -29,7 +29,7 @@ def mixed_run(
 
     inputs = tmp_path_factory.mktemp("mixed")
     shutil.copy(SAMPLES / "000_f12dd5e4ffb682dc.txt", inputs / "plain.txt")
-    shutil.copy(WEB / "003_5071a1cf7d2feefb.html", inputs / "page.html")
+    shutil.copy(WEB / "000_f12dd5e4ffb682dc.html", inputs / "page.html")
     shutil.copy(WEB / "samples.warc.gz", inputs / "crawl.warc.gz")
     arabic = (SAMPLES / "004_19f5079ce5c62d1f.txt").read_text(encoding="utf-8")
     (inputs / "legacy.txt").write_bytes(arabic.encode("cp1256"))
@@ -73,7 +73,7 @@ def test_web_pages_carry_their_metadata(mixed_run) -> None:
         assert not any(marker in text for marker in NOT_ARTICLE)
     # The page from the file and from the archive is one article, each row with its own
     # source and format.
-    same = articles[articles["url"].str.endswith("pyongyang-welcomes-putin", na=False)]
+    same = articles[articles["url"].str.endswith("moscow-pyongyang-pakej-perjanjian", na=False)]
     assert set(same["input_format"]) == {"html", "warc"} and same["article_id"].nunique() == 1
     table = articles[articles["input_format"] == "table"].iloc[0]
     assert table["title"] == "পুতিনের উত্তর কোরিয়া সফর" and table["url"] == "https://feed.example/1"

@@ -20,6 +20,8 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 # The date with its time and offset where the page gives them (htmldate's output format).
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# A byline is shorter than this; a lede that names the author is a paragraph, longer.
+BYLINE_MAX_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def parse_timestamp(value: object) -> datetime | None:
 
     A date or time without an offset is taken as UTC: what the page or table says, no guess
     from the site's country."""
-    if value is None or value == "":
+    if value is None or value == "" or value != value:  # None, empty, NaN or NaT
         return None
     if isinstance(value, datetime):
         moment = value
@@ -58,6 +60,14 @@ def _clean(value: str | None) -> str | None:
 
 def _words(text: str) -> str:
     return " ".join(text.split())
+
+
+def is_byline(line: str, author: str | None) -> bool:
+    """A short line near the top naming the author with a date or count: "Aina Rahman -
+    2024-02-08 - Komen (0)". It is metadata (`author`, `published_at`), not the article's."""
+    if author is None or len(line) >= BYLINE_MAX_CHARS or author not in line:
+        return False
+    return any(char.isdigit() for char in line)
 
 
 def link_texts(html: str) -> set[str]:
@@ -91,15 +101,19 @@ def extract_page(html: str, url: str | None = None) -> Page:
         return Page(None, url=url)
     lines = [line.strip() for line in (document.text or "").splitlines()]
     lines = [line for line in lines if line]
+    title, author = _clean(document.title), _clean(document.author)
+    if lines and title and _words(lines[0]) == title:
+        lines = lines[1:]  # the headline is translated on its own, not as the body's first line
+    lines = [line for n, line in enumerate(lines) if not (n < 3 and is_byline(line, author))]
     links = link_texts(html)
     # With no article found, trafilatura falls back to the page's whole text: a page of
     # menus and link lists has no main text, whatever comes out.
     text = "\n".join(lines) if any(_words(line) not in links for line in lines) else ""
     return Page(
         text=text or None,
-        title=_clean(document.title),
+        title=title,
         published_at=parse_timestamp(document.date),
-        author=_clean(document.author),
+        author=author,
         site=_clean(document.sitename),
         url=_clean(document.url) or url,
     )
