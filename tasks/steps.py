@@ -77,8 +77,8 @@ class Plan:
     settled: BatchFiles  # rows reused from the result cache
     n_inputs: int
     n_cached: int
-    # Inputs whose content already appears earlier in the run: (position, source, article id).
-    # (position, the input's own columns: source, url, ..., article id of its first occurrence)
+    # Inputs whose content already appears earlier in the run: (position, the input's own
+    # columns (source, url, ...: `newslib.inputs.article.identity`), article id).
     duplicates: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
 
 
