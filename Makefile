@@ -18,7 +18,7 @@ $(BIN)/newsflow: pyproject.toml
 install: $(BIN)/newsflow
 
 demo: install  ## translate the sample articles in data/ with the default models
-	$(BIN)/newsflow run data --output output
+	$(BIN)/newsflow run data/samples data/web --output output
 
 test: install  ## the fast tests (need nothing beside the repository)
 	$(BIN)/pytest -m "not slow and not ntrex" -q

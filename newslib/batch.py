@@ -270,6 +270,27 @@ def assemble_articles(articles: list[Row], segments: list[Row]) -> None:
         article["n_repaired"] = sum(s.get("repair") is not None for s in own)
 
 
+def translate_titles(articles: list[Row], translator: Translator, target_lang: str) -> None:
+    """Fill `title_translation` of every ok article that has a headline, in place.
+
+    A headline is translated on its own, not as part of the body (line N of `translation`
+    stays line N of `clean_text`), from its article's language: one batched call per language.
+    A headline already in the target language is kept as it is."""
+    by_lang: dict[str, list[Row]] = defaultdict(list)
+    for article in articles:
+        title = article.get("title")
+        if article["status"] != "ok" or not title:
+            continue
+        if article["source_lang"] == target_lang:
+            article["title_translation"] = title
+        else:
+            by_lang[article["source_lang"]].append(article)
+    texts = {lang: [a["title"] for a in group] for lang, group in by_lang.items()}
+    for lang, results in translate_by_language(texts, translator).items():
+        for article, result in zip(by_lang[lang], results, strict=True):
+            article["title_translation"] = result.text
+
+
 def summarize_articles(
     articles: list[Row],
     summarizer: Summarizer,

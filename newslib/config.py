@@ -64,6 +64,19 @@ class RunConfig(BaseSettings):
     )
     text_column: str = Field("text", description="Text column of .jsonl/.parquet/.csv inputs.")
     id_column: str | None = Field(None, description="Optional id column of table inputs.")
+    html_column: str = Field(
+        "html",
+        description="HTML column of table inputs: a row with no text gets the main text of "
+        "its page.",
+    )
+    title_column: str = Field("title", description="Headline column of table inputs.")
+    url_column: str = Field("url", description="URL column of table inputs.")
+    date_column: str = Field(
+        "published_at",
+        description="Publication date column of table inputs (ISO 8601; no offset: UTC).",
+    )
+    author_column: str = Field("author", description="Author column of table inputs.")
+    site_column: str = Field("site", description="Site (publication) column of table inputs.")
     max_file_bytes: int = Field(5_000_000, ge=1, description="Larger files fail with a reason.")
     follow_symlinks: bool = Field(
         False, description="Follow symbolic links that lead outside an input directory."

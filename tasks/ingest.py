@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -16,6 +17,7 @@ from newslib.inputs.references import (
     match_reference,
     unused_references,
 )
+from newslib.inputs.tables import TableColumns
 from newslib.output.cache import ResultCache
 from newslib.output.staging import Plan
 
@@ -31,18 +33,24 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
     cache = ResultCache(Path(cache_dir), logger.warning).load()
     planner = ChunkPlanner(Path(staging), cache, config.batch_articles)
     check = ReferenceCheck(config) if config.references is not None else None
+    skipped: Counter[str] = Counter()
     inputs = ingest(
         config.inputs,
         text_column=config.text_column,
         id_column=config.id_column,
         max_bytes=config.max_file_bytes,
         follow_symlinks=config.follow_symlinks,
+        columns=table_columns(config),
+        skipped=skipped,
     )
     for position, raw in enumerate(inputs):
         if check is not None:
             check.add(raw)
         planner.add(position, raw)
     planner.close()
+    if skipped:
+        why = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+        logger.info(f"web archives: {sum(skipped.values())} records are not articles ({why})")
     if check is not None:
         check.report()
     plan = Plan(planner.chunks, planner.n_inputs, planner.n_cached, frozenset(planner.repeated))
@@ -52,6 +60,20 @@ def plan_inputs(config: RunConfig, staging: str, cache_dir: str) -> Plan:
         f"settings, {plan.n_todo} to translate in {batches} batches"
     )
     return plan
+
+
+def table_columns(config: RunConfig) -> TableColumns:
+    """Where table inputs keep each article column, as the run's options name them."""
+    return TableColumns(
+        text=config.text_column,
+        id=config.id_column,
+        html=config.html_column,
+        title=config.title_column,
+        url=config.url_column,
+        published_at=config.date_column,
+        author=config.author_column,
+        site=config.site_column,
+    )
 
 
 class ReferenceCheck:

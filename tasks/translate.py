@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from newslib.batch import assemble_articles, translate_segments
+from newslib.batch import assemble_articles, translate_segments, translate_titles
 from newslib.engines.spec import EngineSpec, get_summarizer, get_translator
 from newslib.output.staging import BatchFiles, BatchOutcome, read_rows, write_batch
 from newslib.progress import Heartbeat, ProgressLog
@@ -56,6 +56,7 @@ def translate_batch(batch: BatchFiles, spec: EngineSpec, n_batches: int) -> Batc
     ):
         translate_segments(segments, translator, translated, repaired)
     assemble_articles(articles, segments)
+    translate_titles(articles, translator, spec.target_lang)
     staging = Path(batch.articles).parent
     done = write_batch(staging, batch.index, "translated", articles, segments)
     return BatchOutcome(done, translator.model_seconds - before)

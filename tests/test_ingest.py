@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newslib.inputs.ingest import content_id, ingest
+from newslib.inputs.ingest import RawArticle, content_id, ingest
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
-def _ingest(*paths: Path, max_bytes: int = 1_000_000):
-    return ingest(list(paths), text_column="text", id_column=None, max_bytes=max_bytes)
+def _ingest(*paths: Path, max_bytes: int = 1_000_000) -> list[RawArticle]:
+    return list(ingest(list(paths), text_column="text", id_column=None, max_bytes=max_bytes))
 
 
 def test_directory_with_bad_files_gives_one_row_each(tmp_path: Path) -> None:
@@ -32,10 +32,12 @@ def test_directory_with_bad_files_gives_one_row_each(tmp_path: Path) -> None:
     assert by_name["good.txt"].text == "Berita baik hari ini.\n"
     assert by_name["good.txt"].error is None
     assert by_name["empty.txt"].error == "empty file"
-    assert "not valid UTF-8" in (by_name["latin1.txt"].error or "")
-    assert "offset 3" in (by_name["latin1.txt"].error or "")
+    # A legacy encoding is decoded, not failed (Latin-1 is read as its superset windows-1252).
+    assert by_name["latin1.txt"].text == "caf\xe9 au lait"
+    assert by_name["latin1.txt"].encoding == "windows-1252"
+    assert by_name["good.txt"].encoding == "utf-8"
     assert "PNG image" in (by_name["photo.jpg"].error or "")
-    assert all(a.text is None for n, a in by_name.items() if "good" not in n)
+    assert by_name["empty.txt"].text is None and by_name["photo.jpg"].text is None
 
 
 def test_ids_come_from_content(tmp_path: Path) -> None:

@@ -131,7 +131,9 @@ def test_bad_inputs_become_failed_rows_and_the_run_goes_on(
     assert pd.isna(reasons["good.txt"])
     assert articles.loc[str(inputs / "good.txt"), "translation"]
     assert reasons["empty.txt"] == "empty file"
-    assert "not valid UTF-8" in reasons["latin1.txt"]
+    # A legacy encoding is decoded (issue #13): this file fails later, on its language.
+    assert articles.loc[str(inputs / "latin1.txt"), "encoding"] == "windows-1252"
+    assert reasons["latin1.txt"].startswith("language not identified")
     assert "PNG" in reasons["image.png"]
     assert reasons["boilerplate-only.txt"] == "no text left after cleaning"
     assert summary["n_failed"] == 4 and summary["n_ok"] == 1

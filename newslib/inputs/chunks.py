@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from newslib.inputs.ingest import RawArticle
+from newslib.inputs.article import RawArticle, identity
 from newslib.output.cache import ResultCache
 from newslib.output.staging import POSITION, Chunk, Row, write_batch, write_rows
 
@@ -35,7 +36,7 @@ class ChunkPlanner:
         self.span = 0
         self.todo: list[Row] = []
         self.hits: list[tuple[int, RawArticle]] = []
-        self.duplicates: list[tuple[int, str, str]] = []
+        self.duplicates: list[tuple[int, dict[str, Any], str]] = []
 
     def add(self, position: int, raw: RawArticle) -> None:
         self.n_inputs += 1
@@ -43,7 +44,7 @@ class ChunkPlanner:
         if raw.text is None:  # unreadable: fails in the prepare stage with its reason
             self.todo.append(asdict(raw) | {POSITION: position})
         elif raw.article_id in self.seen:
-            self.duplicates.append((position, raw.source, raw.article_id))
+            self.duplicates.append((position, identity(raw), raw.article_id))
             self.repeated.add(raw.article_id)
         else:
             self.seen.add(raw.article_id)
@@ -81,7 +82,7 @@ def reuse_cached(
             redo.append((position, raw))
             continue
         row = dict(articles[raw.article_id])
-        row |= {"source": raw.source, "cached": True, POSITION: position}
+        row |= identity(raw) | {"cached": True, POSITION: position}
         article_rows.append(row)
         segment_rows.extend(segments.get(raw.article_id, []))
     return article_rows, segment_rows, redo

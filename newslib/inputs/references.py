@@ -20,7 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newslib.inputs.ingest import TABLE_SUFFIXES, UnreadableFile, decode_article_bytes, read_bounded
+from newslib.inputs.files import UnreadableFile, read_bounded
+from newslib.inputs.ingest import decode_article_bytes
+from newslib.inputs.tables import TABLE_SUFFIXES
 
 # A reference file larger than this is reported, not read (a reference is one article's text).
 MAX_REFERENCE_BYTES = 50_000_000

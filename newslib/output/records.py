@@ -19,6 +19,14 @@ class ArticleRow(TypedDict):
     run_id: str
     article_id: str
     source: str
+    title: str | None
+    title_translation: str | None
+    published_at: datetime | None
+    url: str | None
+    site: str | None
+    author: str | None
+    input_format: str | None
+    encoding: str | None
     status: str
     reason: str | None
     source_lang: str | None

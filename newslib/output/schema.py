@@ -31,6 +31,33 @@ def _schema(columns: list[tuple[str, pa.DataType, str]]) -> pa.Schema:
     )
 
 
+def metadata_columns() -> list[tuple[str, pa.DataType, str]]:
+    """What the input says about an article (issue #13): null where it does not say."""
+    return [
+        ("title", pa.string(), "the headline (HTML, WARC, or a table's --title-column)"),
+        (
+            "title_translation",
+            pa.string(),
+            "the headline in English, translated on its own (null: no headline or not ok)",
+        ),
+        (
+            "published_at",
+            pa.timestamp("us", tz="UTC"),
+            "publication time, in UTC (a date alone: midnight UTC); null when unknown",
+        ),
+        ("url", pa.string(), "the page's URL (WARC: the record's; HTML: the canonical one)"),
+        ("site", pa.string(), "the site or publication name"),
+        ("author", pa.string(), "the author(s), as the page or table gives them"),
+        ("input_format", pa.string(), "text, html, warc or table"),
+        (
+            "encoding",
+            pa.string(),
+            "the encoding the bytes were decoded from: utf-8, windows-1256, ... (null for "
+            "table rows, and inputs that could not be read)",
+        ),
+    ]
+
+
 def articles_schema() -> pa.Schema:
     flag_counts = [
         (f"n_flag_{name}", pa.int32(), f"segments flagged: {doc}") for name, doc in FLAGS.items()
@@ -38,8 +65,18 @@ def articles_schema() -> pa.Schema:
     return _schema(
         [
             ("run_id", pa.string(), "the run that wrote this row"),
-            ("article_id", pa.string(), "sha256 of the content (16 hex digits)"),
-            ("source", pa.string(), "input file path, or path#row for a table row"),
+            (
+                "article_id",
+                pa.string(),
+                "sha256 of what is translated (16 hex digits): a text file's bytes, a page's "
+                "headline and main text, a table row's text and headline",
+            ),
+            (
+                "source",
+                pa.string(),
+                "input file path; path#row for a table row, path#offset for a WARC record",
+            ),
+            *metadata_columns(),
             ("status", pa.string(), "ok or failed"),
             ("reason", pa.string(), "why the article failed (null when ok)"),
             ("source_lang", pa.string(), "NLLB code of the article's language, e.g. zsm_Latn"),

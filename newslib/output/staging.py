@@ -48,8 +48,9 @@ class Chunk:
     index: int
     inputs: str  # staging file of the raw inputs still to do (`batch_articles` at most)
     settled: BatchFiles  # rows reused from the result cache
-    # Inputs whose content already appears earlier in the run: (position, source, article id).
-    duplicates: list[tuple[int, str, str]] = field(default_factory=list)
+    # Inputs whose content already appears earlier in the run: (position, the input's own
+    # columns (source, url, ...: `newslib.inputs.article.identity`), article id).
+    duplicates: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
     n_todo: int = 0  # rows of `inputs`
 
 
@@ -134,9 +135,9 @@ def chunk_rows(
     by_id = {a["article_id"]: a for a in articles}
     for article_id in by_id.keys() & repeated:
         repeated_rows.setdefault(article_id, by_id[article_id])
-    for position, source, article_id in result.chunk.duplicates:
+    for position, own, article_id in result.chunk.duplicates:
         first = by_id.get(article_id) or repeated_rows[article_id]
-        articles.append(first | {"source": source, POSITION: position})
+        articles.append(first | own | {POSITION: position})
     articles.sort(key=lambda a: a[POSITION])
     first_position: dict[str, int] = {}
     for article in articles:

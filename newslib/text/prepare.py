@@ -21,7 +21,7 @@ from typing import Any
 
 from newslib.checks.flags import language_mismatch
 from newslib.checks.untranslated import english_confidence, foreign_script_share
-from newslib.inputs.ingest import RawArticle
+from newslib.inputs.article import RawArticle, identity
 from newslib.output.records import new_row
 from newslib.text.clean import clean_text
 from newslib.text.detect import (
@@ -49,7 +49,7 @@ def failed_article(raw: RawArticle, reason: str, **known: Any) -> Row:
     return new_row(
         "articles",
         article_id=raw.article_id,
-        source=raw.source,
+        **identity(raw),
         status="failed",
         reason=reason,
         **known,
@@ -157,7 +157,7 @@ def prepare_article(
     article = new_row(
         "articles",
         article_id=raw.article_id,
-        source=raw.source,
+        **identity(raw),
         status="ok",
         source_lang=lang,
         n_segments=len(segments),
