@@ -37,13 +37,14 @@ TITLE_CHARS = 200
 class StorySettings:
     """The method's thresholds (README "Stories" says how they were chosen and what they give)."""
 
-    duplicate_threshold: float = 0.5  # estimated Jaccard of word 3-shingles
-    story_threshold: float = 0.25  # cosine of tf-idf key terms, article vs story centroid
+    duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-shingles
+    story_threshold: float = 0.24  # cosine of tf-idf key terms, article vs story centroid
     window_days: float = 7.0  # a story spans at most this far around its members' dates
     bands: int = 32  # LSH bands of NUM_PERM // bands rows each
-    query_terms: int = 15  # heaviest terms of an article used to find candidate stories
+    query_terms: int = 20  # heaviest terms of an article used to find candidate stories
+    posting_terms: int = 30  # heaviest terms of a story under which it can be found
     candidates: int = 20  # candidate stories compared in full
-    centroid_terms: int = 60  # terms kept in a story's centroid
+    centroid_terms: int = 100  # terms kept in a story's centroid
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def link_article(
     link = known or decide(index, article, values, keys, vector, settings)
     story = index.story(link.story_id) or Story(link.story_id, 0, None, None, {}, "", None, None)
     story = grow(story, article, vector, settings)
-    heaviest = sorted(story.centroid, key=lambda t: -story.centroid[t])[: settings.query_terms]
+    heaviest = sorted(story.centroid, key=lambda t: -story.centroid[t])[: settings.posting_terms]
     index.put_story(story, heaviest)
     record = IndexedArticle(
         article.article_id, link.story_id, link.duplicate_of, link.duplicate_similarity,

@@ -21,7 +21,7 @@ NUM_PERM = 128  # MinHash permutations: the Jaccard estimate's standard error is
 SHINGLE_WORDS = 3
 SEED = 1  # fixed, so signatures are the same on every run and machine
 LEAD_WORDS = 400  # the start of a translation says what it is about; the rest adds noise
-TOP_TERMS = 40  # key terms kept per article
+TOP_TERMS = 60  # key terms kept per article
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
