@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from newslib.output.write import to_table, write_atomic
@@ -42,8 +43,10 @@ class Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.vocabulary = [word(self.rng) for _ in range(VOCABULARY)]
-        self.weights = [1 / (rank + 1) for rank in range(VOCABULARY)]
+        self.vocabulary = np.array([word(self.rng) for _ in range(VOCABULARY)])
+        weights = 1 / np.arange(1, VOCABULARY + 1)
+        self.weights = weights / weights.sum()
+        self.draw = np.random.default_rng(seed)
         self.number = 0
         self.day = 0.0
 
@@ -53,7 +56,7 @@ class Generator:
         self.day += rng.random() * 0.01  # a few hundred stories a day
         articles = []
         for _ in range(rng.choice([1, 1, 1, 2, 2, 3, 4, 8])):
-            words = rng.choices(self.vocabulary, self.weights, k=WORDS_PER_ARTICLE)
+            words = list(self.draw.choice(self.vocabulary, WORDS_PER_ARTICLE, p=self.weights))
             for position in rng.sample(range(WORDS_PER_ARTICLE), WORDS_PER_ARTICLE // 4):
                 words[position] = rng.choice(names)
             articles.append(self.article(" ".join(words)))

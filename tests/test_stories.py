@@ -181,3 +181,32 @@ def test_publication_times_are_read_leniently(value: object) -> None:
         datetime(2024, 6, 19, 8, tzinfo=UTC).timestamp() if value and "Z" in str(value) else None
     )
     assert seconds(value) == expected
+
+
+def test_the_stories_command_prints_the_largest_stories_of_the_latest_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsflow.cli import app
+
+    run(tmp_path, "r1", [[article(texts.FLOOD, "d.example/flood")]])
+    run(tmp_path, "r2", [[*PACT, article(texts.COSMODROME, "a.example/space")]])
+    result = CliRunner().invoke(
+        app, ["stories", str(tmp_path), "--top", "1"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "largest stories of run r2" in result.output
+    assert "Kelantan" not in result.output and "Cosmodrome" not in result.output
+    assert any(
+        t.splitlines()[0][:20] in result.output
+        for t in (texts.PACT_SITE_A, texts.PACT_SITE_B, texts.PACT_SITE_C)
+    )
+
+
+def test_the_stories_command_says_when_there_are_no_stories(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsflow.cli import app
+
+    result = CliRunner().invoke(app, ["stories", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no stories/ dataset" in result.output

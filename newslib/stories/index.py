@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS stories (
     rep_summary TEXT, rep_vector TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms (term);
+CREATE INDEX IF NOT EXISTS story_terms_story ON story_terms (story_id);
 CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
@@ -99,6 +100,10 @@ class StoryIndex:
         with closing(sqlite3.connect(committed)) as base:
             base.executescript(_TABLES)
         self.db = sqlite3.connect(delta)
+        # The delta is scratch: a run that dies is discarded with it, so it needs no journal
+        # and no flush to disk. The committed index (attached below) keeps SQLite's defaults.
+        self.db.execute("PRAGMA main.journal_mode = OFF")
+        self.db.execute("PRAGMA main.synchronous = OFF")
         self.db.executescript(_TABLES)
         self.db.execute("ATTACH DATABASE ? AS b", (str(committed),))
         generation = self._meta("b", "generation")
