@@ -32,9 +32,11 @@ from newslib.output.cache import (
 )
 from newslib.output.runs import RunStart, new_run_id
 from newslib.output.verify import check_output
+from newslib.output.write import StagedDataset
 from tasks.ingest import plan_inputs
 from tasks.score import score_articles
 from tasks.stopping import stop_on_signal
+from tasks.stories import link_stories
 from tasks.write import collect_results, write_results
 
 
@@ -83,11 +85,16 @@ def translate_news(config: RunConfig) -> dict[str, Any]:
         plan = plan_inputs(config, run.staging, run.cache_dir)
         results = run_model_work(plan, config, run)
         assembled = collect_results(plan, results, str(config.output), run.run_id)
-        scores = None
+        staged: dict[str, StagedDataset | None] = {}
+        if config.stories:
+            staged["articles"], staged["stories"] = link_stories(
+                str(config.output), run.run_id, assembled.articles
+            )
         if config.references:
             references, inputs = str(config.references), config.inputs
-            scores = score_articles(assembled.articles, references, inputs, config.alignment)
-        return write_results(config, run, assembled, scores, results)
+            articles = staged.get("articles") or assembled.articles
+            staged["scores"] = score_articles(articles, references, inputs, config.alignment)
+        return write_results(config, run, assembled, staged, results)
     except BaseException as error:
         stop_on_signal(error)  # SIGTERM: model work in other threads stops too
         discard_unfinished(Path(config.output), run.run_id)  # no file without its runs/ row

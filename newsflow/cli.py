@@ -177,6 +177,24 @@ def verify_command(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command("stories")
+def stories_command(
+    output: Annotated[Path, typer.Argument(help="Output directory of earlier runs.")],
+    top: Annotated[int, typer.Option(help="How many stories to show.", min=1)] = 10,
+) -> None:
+    """Print the largest stories of OUTPUT's latest run: size, languages, sites, dates, title."""
+    from newsflow.stories_command import print_largest_stories
+    from newslib.stories.report import NoStoriesError
+
+    if not output.is_dir():
+        raise fail(f"not a directory: {output}")
+    try:
+        print_largest_stories(output, top)
+    except NoStoriesError as error:
+        raise fail(str(error)) from None
+    raise typer.Exit(EXIT_OK)
+
+
 # --- evaluation: test sets through the production flow, and runs compared --------------------
 
 eval_app = typer.Typer(

@@ -88,6 +88,11 @@ class RunConfig(BaseSettings):
         description="Most chunks summarized per level and article: a longer text is "
         "summarized from this many chunks chosen evenly (bounds the cost per article).",
     )
+    stories: bool = Field(
+        True,
+        description="Link every article to its story and to the article it copies, if any "
+        "(stories/ dataset; README Stories).",
+    )
     batch_articles: int = Field(
         256, ge=1, description="Articles per work batch (the unit of retries and of Dask)."
     )

@@ -15,8 +15,14 @@ from newslib.config import RunConfig
 from newslib.output.records import check_rows
 from newslib.output.runs import RunStart, RunTally, run_row, run_summary, worker_report
 from newslib.output.staging import POSITION, ChunkResult, Plan, Row, chunk_rows
-from newslib.output.write import DatasetWriter, StagedDataset, commit_run
+from newslib.output.write import (
+    DATASETS_IN_WRITE_ORDER,
+    DatasetWriter,
+    StagedDataset,
+    commit_run,
+)
 from newslib.progress import ProgressLog
+from newslib.stories.link import commit_stories
 
 
 @dataclass(frozen=True)
@@ -60,20 +66,35 @@ def write_results(
     config: RunConfig,
     run: RunStart,
     assembled: Assembled,
-    scores: StagedDataset | None,
+    staged: dict[str, StagedDataset | None],
     results: list[ChunkResult],
 ) -> dict[str, Any]:
-    """Put the run's datasets in place, `runs/` last; return what the command prints."""
+    """Put the run's datasets in place, `runs/` last; return what the command prints.
+
+    `staged`: the run's articles, scores and stories files where a later stage rewrote or
+    made them (None: not made; an empty file takes its place, so every run has them all)."""
     output = Path(config.output)
-    if scores is None:  # no references: an empty scores file, so every run has all four
-        scores = DatasetWriter(output, "scores", run.run_id).close()
+    files = {"articles": assembled.articles, "segments": assembled.segments}
+    for name in ("articles", "scores", "stories"):
+        files[name] = staged.get(name) or files.get(name) or empty_file(output, name, run.run_id)
     outcomes = [r.outcome for r in results if r.outcome is not None]
     row = run_row(config, run, assembled.tally, sum(o.model_seconds for o in outcomes))
     check_rows("runs", [row | {"files_json": None}], complete=True)  # the writer fills it
-    commit_run(output, run.run_id, [assembled.articles, assembled.segments, scores], row)
-    return run_summary(row, assembled.tally, corpus_scores(Path(scores.path))) | {
+    linked = staged.get("stories") is not None
+    commit_run(
+        output,
+        run.run_id,
+        [files[name] for name in DATASETS_IN_WRITE_ORDER if name in files],
+        row,
+        before_listing=(lambda: commit_stories(output, run.run_id)) if linked else None,
+    )
+    return run_summary(row, assembled.tally, corpus_scores(Path(files["scores"].path))) | {
         "workers": worker_report(outcomes)
     }
+
+
+def empty_file(output: Path, name: str, run_id: str) -> StagedDataset:
+    return DatasetWriter(output, name, run_id).close()
 
 
 def corpus_scores(path: Path) -> dict[str, float]:

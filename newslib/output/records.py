@@ -49,8 +49,11 @@ class ArticleRow(TypedDict):
     n_flag_off_target: int | None
     n_flag_low_confidence: int | None
     n_flag_language_mismatch: int | None
-    n_repaired: int
+    n_repaired: int | None
     cached: bool
+    story_id: str | None
+    duplicate_of: str | None
+    duplicate_similarity: float | None
 
 
 class SegmentRow(TypedDict):
@@ -129,11 +132,29 @@ class RunRow(TypedDict):
     files_json: str
 
 
+class StoryRow(TypedDict):
+    """A row of `stories/`: one story a run began or added to, as it stood after the run."""
+
+    run_id: str
+    story_id: str
+    n_articles: int
+    n_new: int
+    languages: list[str]
+    sites: list[str]
+    first_published: datetime | None
+    last_published: datetime | None
+    title: str | None
+    summary: str | None
+    representative_id: str
+    article_ids: list[str]
+
+
 RECORDS: dict[str, type] = {
     "articles": ArticleRow,
     "segments": SegmentRow,
     "scores": ScoreRow,
     "runs": RunRow,
+    "stories": StoryRow,
 }
 
 

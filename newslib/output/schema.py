@@ -104,6 +104,44 @@ def articles_schema() -> pa.Schema:
             *flag_counts,
             ("n_repaired", pa.int32(), "segments decoded a second time (see segments.repair)"),
             ("cached", pa.bool_(), "results reused from an earlier run with the same settings"),
+            *story_link_columns(),
+        ]
+    )
+
+
+def story_link_columns() -> list[tuple[str, pa.DataType, str]]:
+    """Columns of `articles` filled by story linking (README "Stories"); null when failed."""
+    return [
+        ("story_id", pa.string(), "the story the article reports (see stories/)"),
+        (
+            "duplicate_of",
+            pa.string(),
+            "article_id of the earliest article this one copies (null: not a near-duplicate)",
+        ),
+        (
+            "duplicate_similarity",
+            pa.float64(),
+            "estimated Jaccard similarity of the two translations' word 3-shingles",
+        ),
+    ]
+
+
+def stories_schema() -> pa.Schema:
+    when = pa.timestamp("us", tz="UTC")
+    return _schema(
+        [
+            ("run_id", pa.string(), "the run that wrote this row (the story as it then stood)"),
+            ("story_id", pa.string(), "st- and the article_id of the article that began it"),
+            ("n_articles", pa.int32(), "articles in the story, in every run so far"),
+            ("n_new", pa.int32(), "of them, articles this run added"),
+            ("languages", pa.list_(pa.string()), "source languages of its articles (NLLB codes)"),
+            ("sites", pa.list_(pa.string()), "sites of its articles, where known"),
+            ("first_published", when, "earliest publication time of its articles, where known"),
+            ("last_published", when, "latest publication time of its articles, where known"),
+            ("title", pa.string(), "title of the most central article (else its first line)"),
+            ("summary", pa.string(), "summary of the most central article"),
+            ("representative_id", pa.string(), "article_id of the most central article"),
+            ("article_ids", pa.list_(pa.string()), "its articles, in the order they were met"),
         ]
     )
 
@@ -215,6 +253,7 @@ SCHEMAS = {
     "segments": segments_schema,
     "scores": scores_schema,
     "runs": runs_schema,
+    "stories": stories_schema,
 }
 
 

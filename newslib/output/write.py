@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import pyarrow.parquet as pq
 from newslib.output.records import check_rows
 from newslib.output.schema import SCHEMAS
 
-DATASETS_IN_WRITE_ORDER = ("articles", "segments", "scores", "runs")
+DATASETS_IN_WRITE_ORDER = ("articles", "segments", "scores", "stories", "runs")
 
 
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -129,13 +130,22 @@ class StagedDataset:
     rows: int
 
 
-def commit_run(output: Path, run_id: str, files: list[StagedDataset], run: dict[str, Any]) -> None:
+def commit_run(
+    output: Path,
+    run_id: str,
+    files: list[StagedDataset],
+    run: dict[str, Any],
+    before_listing: Callable[[], None] | None = None,
+) -> None:
     """Rename the run's closed dataset files into place, then write its `runs/` row, which
-    records the size, sha256 and rows of each: a run listed in `runs/` is complete."""
+    records the size, sha256 and rows of each: a run listed in `runs/` is complete.
+    `before_listing` runs once the files are in place, before the row (the story index)."""
     records: dict[str, Any] = {}
     for staged in files:
         fsync_and_replace(Path(staged.temporary), Path(staged.path))
         records[staged.name] = file_record(Path(staged.path), staged.rows)
+    if before_listing is not None:
+        before_listing()
     row = run | {"files_json": json.dumps(records, sort_keys=True)}
     write_table_durably(to_table("runs", [row]), output / "runs" / f"{run_id}.parquet")
 

@@ -1,0 +1,224 @@
+"""Story grouping measured on a labelled set: pairwise precision and recall.
+
+The set is built from NTREX-128's 123 English news documents (WMT19 news, from 12 sites): each
+document is one story, told by four "articles" of different sites that an analyst would meet:
+- `even` and `odd`: the document's even and its odd sentences, two reports of the event that
+  share no sentence (the hardest case: only the event's names and words are shared);
+- `rewrite`: half of the sentences, shuffled, with one word in six dropped (a shortened
+  rewrite, as another site or another language's translation would give);
+- `wire`: the whole document with another footer (a copy of the wire report: a duplicate).
+Different documents are different stories (several share people: Trump, May, Brexit, which
+is what keeps precision honest). Articles arrive shuffled, in three runs, as nightly runs would.
+
+    python -m eval.stories NTREX_DIR [--thresholds 0.15,0.2,0.25,0.3]
+
+prints, per story threshold, pairwise precision, recall and F1 over all pairs of articles, and
+the duplicate precision and recall of the `wire` copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import random
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
+from eval.testset import group_documents, read_lines
+from newslib.output.write import DatasetWriter, commit_run, to_table, write_table_durably
+from newslib.stories.assign import StorySettings
+from newslib.stories.link import commit_stories, link_run_articles
+
+SEED = 20261130
+RUNS = 3
+FOOTER = "\nDistributed by a wire service. All rights reserved. Do not republish."
+
+# NTREX documents that report the same event (found by reading the pairs of documents whose
+# key terms are most alike): each group is one story. Documents on the same people but another
+# event (the many Kavanaugh documents, Trump's 2016 and 2018 rallies, Palin) stay apart.
+SAME_EVENT = [
+    ["cbsnews.248387", "reuters.218909"],  # Wayde Sims shooting: arrest
+    ["newsweek.51300", "abcnews.306755"],  # Warren to take a 'hard look' at running
+    ["cnbc.com.6769", "reuters.218861"],  # North Korea at the UN: no disarmament without trust
+    ["rt.com.91337", "reuters.218932"],  # Macedonia name referendum
+    ["abcnews.306815", "newsweek.51338"],  # Hurricane Rosa's remnants
+    ["bbc.381746", "scotsman.133791"],  # Livingston 1-0 Rangers
+    ["thelocal.65969", "euronews-en.153799"],  # Syria's foreign minister at the UN
+    ["cnn.304447", "newsweek.51310"],  # Trump's West Virginia rally
+    [  # Sulawesi earthquake and tsunami
+        "nytimes.184837", "euronews-en.153835", "reuters.218863", "reuters.218865",
+        "euronews-en.153797",
+    ],
+    [  # Ryder Cup 2018
+        "independent.226301", "reuters.218923", "reuters.218914", "euronews-en.153826",
+    ],
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Labelled:
+    article_id: str
+    story: str  # the NTREX document, or the first of its SAME_EVENT group
+    kind: str  # original, wire, rewrite, brief, half
+    text: str
+
+
+def drop_words(line: str, rng: random.Random, share: float) -> str:
+    return " ".join(w for w in line.split() if rng.random() >= share)
+
+
+def versions(doc: str, lines: list[str], rng: random.Random) -> list[Labelled]:
+    """The articles of one document: how one event reaches an analyst from several sources."""
+    headline, body = lines[0], lines[1:] or lines
+    middle = body[1:]
+    rng.shuffle(middle)
+    texts = {
+        "original": "\n".join(lines),
+        "wire": "\n".join(lines) + FOOTER,  # a copy: a near-duplicate of the original
+        # another translation or light rewrite: a sixth of the words differ, order shuffled
+        "rewrite": "\n".join(drop_words(x, rng, 1 / 6) for x in [headline, body[0], *middle]),
+        # a brief: the headline and first sentences, a fifth of the words differ
+        "brief": "\n".join(drop_words(x, rng, 1 / 5) for x in lines[:4]),
+        # a report of half the facts, without the headline (the hardest case)
+        "half": "\n".join(rng.sample(body, max(1, len(body) // 2))),
+    }
+    return [
+        Labelled(hashlib.sha256(f"{doc}/{kind}/{text}".encode()).hexdigest()[:16], doc, kind, text)
+        for kind, text in texts.items()
+    ]
+
+
+def labelled_set(ntrex_dir: Path) -> list[Labelled]:
+    """Every document's articles, shuffled into arrival order (fixed seed)."""
+    english = read_lines(ntrex_dir / NTREX_ENGLISH)
+    doc_ids = [line.split("\t")[0] for line in read_lines(ntrex_dir / NTREX_DOCUMENT_IDS)]
+    rng = random.Random(SEED)
+    story_of = {doc: group[0] for group in SAME_EVENT for doc in group}
+    articles = [
+        article
+        for doc in group_documents(doc_ids)
+        for article in versions(
+            story_of.get(doc.doc_id, doc.doc_id), english[doc.start : doc.stop], rng
+        )
+    ]
+    rng.shuffle(articles)
+    return articles
+
+
+def row(article: Labelled) -> dict[str, Any]:
+    return {
+        "article_id": article.article_id,
+        "source": f"{article.story}/{article.kind}",
+        "status": "ok",
+        "source_lang": "eng_Latn",
+        "translation": article.text,
+    }
+
+
+def link_run(output: Path, run_id: str, parts: list[Path], settings: StorySettings) -> Path:
+    """Link one run's article parts and commit it to `output` as the flow does: `articles/`
+    and `stories/` in place, the story index, and last the `runs/` row. Returns the run's
+    articles file."""
+    staged = DatasetWriter(output, "articles", run_id)
+    for part in parts:
+        staged.write(pq.read_table(part).to_pylist())
+    articles, stories = link_run_articles(output, run_id, staged.close(), settings)
+    now = datetime.now(UTC)
+    run = {"run_id": run_id, "started_at": now, "finished_at": now, "n_articles": 0}
+    commit_run(output, run_id, [articles, stories], run, lambda: commit_stories(output, run_id))
+    return Path(articles.path)
+
+
+def link_in_runs(articles: list[Labelled], settings: StorySettings, output: Path) -> pd.DataFrame:
+    """Link the articles as RUNS successive runs of one output; their linked rows."""
+    size = -(-len(articles) // RUNS)
+    for number in range(RUNS):
+        run_id = f"run{number}"
+        chunk = articles[number * size : (number + 1) * size]
+        part = output / "_in" / f"{run_id}.parquet"
+        write_table_durably(to_table("articles", [row(a) for a in chunk]), part)
+        link_run(output, run_id, [part], settings)
+    return pd.read_parquet(output / "articles")
+
+
+def pairwise(truth: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Precision and recall over all pairs: is a pair put together, should it be?"""
+    counts = {"tp": 0, "fp": 0, "fn": 0}
+    for a, b in itertools.combinations(sorted(truth), 2):
+        same, said = truth[a] == truth[b], predicted[a] == predicted[b]
+        if same and said:
+            counts["tp"] += 1
+        elif said:
+            counts["fp"] += 1
+        elif same:
+            counts["fn"] += 1
+    precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
+    recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def duplicates(articles: list[Labelled], linked: pd.DataFrame) -> dict[str, float]:
+    """Wire copies found (linked to their original, either way) and false duplicate links."""
+    by_id = {a.article_id: a for a in articles}
+    found = [
+        (by_id[a], by_id[b])
+        for a, b in linked.dropna(subset=["duplicate_of"])[
+            ["article_id", "duplicate_of"]
+        ].itertuples(index=False)
+    ]
+    right = sum({x.kind, y.kind} == {"original", "wire"} and x.story == y.story for x, y in found)
+    wires = sum(a.kind == "wire" for a in articles)
+    return {"dup_recall": right / wires, "dup_wrong": len(found) - right}
+
+
+def evaluate(ntrex_dir: Path, thresholds: list[float]) -> pd.DataFrame:
+    articles = labelled_set(ntrex_dir)
+    truth = {a.article_id: a.story for a in articles}
+    results = []
+    for threshold in thresholds:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = StorySettings(story_threshold=threshold)
+            linked = link_in_runs(articles, settings, Path(folder))
+        predicted = dict(zip(linked["article_id"], linked["story_id"], strict=True))
+        results.append(
+            {
+                "story_threshold": threshold,
+                "articles": len(articles),
+                "stories_true": len(set(truth.values())),
+                "stories_found": len(set(predicted.values())),
+                **pairwise(truth, predicted),
+                **duplicates(articles, linked),
+            }
+        )
+    return pd.DataFrame(results)
+
+
+def by_kind(articles: list[Labelled]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for article in articles:
+        counts[article.kind] += 1
+    return dict(counts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("ntrex_dir", type=Path)
+    parser.add_argument("--thresholds", default=str(StorySettings().story_threshold))
+    args = parser.parse_args()
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    print(f"articles by kind: {by_kind(labelled_set(args.ntrex_dir))}")
+    print(evaluate(args.ntrex_dir, thresholds).to_string(index=False, float_format="%.3f"))
+
+
+if __name__ == "__main__":
+    main()

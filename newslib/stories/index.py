@@ -1,0 +1,279 @@
+"""The story index on disk: what earlier runs' articles look like, without their texts.
+
+Two SQLite files. The committed index, `<output>/_stories/index.sqlite`, describes the articles of
+the committed runs (listed in its `runs` table). A run never writes it: it writes its additions to
+a delta file in its staging folder, and reads the committed index through it (the delta's own
+rows win). `commit` then copies the delta into the committed index in one SQLite transaction: a
+run killed before that leaves the committed index as it was. Nothing here holds more than one
+story's or one article's rows in memory, so the index grows on disk, not in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from newslib.stories.features import Vector
+
+POSTINGS_PER_TERM = 200  # a new article is compared with at most this many stories per term
+TermHits = dict[str, int]  # story id -> terms shared with an article
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, duplicate_of TEXT,
+    duplicate_similarity REAL, published REAL, lang TEXT, site TEXT, seen INTEGER NOT NULL,
+    signature BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+CREATE TABLE IF NOT EXISTS stories (
+    story_id TEXT PRIMARY KEY, n_articles INTEGER NOT NULL, first_published REAL,
+    last_published REAL, centroid TEXT NOT NULL, rep_article TEXT NOT NULL, rep_title TEXT,
+    rep_summary TEXT, rep_vector TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms (term);
+CREATE INDEX IF NOT EXISTS story_terms_story ON story_terms (story_id);
+CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """One article as the index keeps it (no text)."""
+
+    article_id: str
+    story_id: str
+    duplicate_of: str | None
+    duplicate_similarity: float | None
+    published: float | None  # seconds since 1970 (UTC), None when unknown
+    lang: str | None
+    site: str | None
+    seen: int  # order in which the index met the article
+    signature: np.ndarray
+
+
+@dataclass
+class Story:
+    """One story as the index keeps it: its centroid and its representative article."""
+
+    story_id: str
+    n_articles: int
+    first_published: float | None
+    last_published: float | None
+    centroid: Vector  # sum of the members' unit term vectors, heaviest terms only
+    rep_article: str
+    rep_title: str | None
+    rep_summary: str | None
+    rep_vector: Vector = field(default_factory=dict)
+
+
+def _article(row: tuple) -> IndexedArticle:
+    article_id, story_id, duplicate_of, similarity, published, lang, site, seen, blob = row
+    values = np.frombuffer(blob, dtype=np.uint32)
+    return IndexedArticle(
+        article_id, story_id, duplicate_of, similarity, published, lang, site, seen, values
+    )
+
+
+def _story(row: tuple) -> Story:
+    sid, n, first, last, centroid, rep, title, summary, rep_vector = row
+    return Story(
+        sid, n, first, last, json.loads(centroid), rep, title, summary, json.loads(rep_vector)
+    )
+
+
+class StoryIndex:
+    """The committed index read through a run's delta file, which takes all writes."""
+
+    def __init__(self, committed: Path, delta: Path) -> None:
+        committed.parent.mkdir(parents=True, exist_ok=True)
+        delta.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(committed)) as base:
+            base.executescript(_TABLES)
+        self.db = sqlite3.connect(delta)
+        # The delta is scratch: a run that dies is discarded with it, so it needs no journal
+        # and no flush to disk. The committed index (attached below) keeps SQLite's defaults.
+        self.db.execute("PRAGMA main.journal_mode = OFF")
+        self.db.execute("PRAGMA main.synchronous = OFF")
+        self.db.executescript(_TABLES)
+        self.db.execute("ATTACH DATABASE ? AS b", (str(committed),))
+        generation = self._meta("b", "generation")
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('base_generation', ?)", (generation,))
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _meta(self, schema: str, key: str) -> int:
+        row = self.db.execute(f"SELECT value FROM {schema}.meta WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _both(self, select: str, params: Iterable[object] = ()) -> list[tuple]:
+        """Rows of `select` ({s} = the schema) from the delta, then the committed index."""
+        params = list(params)
+        rows = self.db.execute(select.format(s="main"), params).fetchall()
+        return rows + self.db.execute(select.format(s="b"), params).fetchall()
+
+    # Counts for the term weights
+    def n_documents(self) -> int:
+        return self._meta("main", "n_documents") + self._meta("b", "n_documents")
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        counts = dict.fromkeys(terms, 0)
+        for chunk in chunks(list(counts)):
+            marks = ",".join("?" * len(chunk))
+            for term, n in self._both(
+                f"SELECT term, n FROM {{s}}.df WHERE term IN ({marks})", chunk
+            ):
+                counts[term] += n
+        return counts
+
+    def count_document(self, terms: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1",
+            [(t,) for t in terms],
+        )
+        self._add_meta("n_documents", 1)
+
+    def _add_meta(self, key: str, amount: int) -> None:
+        self.db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + ?",
+            (key, amount, amount),
+        )
+
+    # Articles and their MinHash bands
+    def article(self, article_id: str) -> IndexedArticle | None:
+        rows = self._both("SELECT * FROM {s}.articles WHERE article_id = ?", (article_id,))
+        return _article(rows[0]) if rows else None
+
+    def band_matches(self, keys: list[int]) -> set[str]:
+        """Articles that share at least one MinHash band with the given band keys."""
+        marks = ",".join("?" * len(keys))
+        select = f"SELECT article_id FROM {{s}}.bands WHERE key IN ({marks})"
+        return {a for (a,) in self._both(select, keys)}
+
+    def add_article(self, article: IndexedArticle, band_keys: list[int]) -> None:
+        values = (*vars(article).values(),)
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values[:-1], article.signature.astype(np.uint32).tobytes()),
+        )
+        self.db.executemany(
+            "INSERT INTO bands VALUES (?, ?)", [(k, article.article_id) for k in band_keys]
+        )
+
+    def next_seen(self) -> int:
+        return self.n_documents()
+
+    # Stories
+    def story(self, story_id: str) -> Story | None:
+        rows = self._both("SELECT * FROM {s}.stories WHERE story_id = ?", (story_id,))
+        return _story(rows[0]) if rows else None
+
+    def stories_with_terms(self, terms: Iterable[str]) -> TermHits:
+        """Story id -> how many of `terms` are among its key terms (most recent stories)."""
+        hits: TermHits = {}
+        for term in terms:
+            select = (
+                "SELECT story_id FROM {s}.story_terms WHERE term = ? "
+                f"ORDER BY rowid DESC LIMIT {POSTINGS_PER_TERM}"
+            )
+            for sid in {sid for (sid,) in self._both(select, (term,))}:
+                hits[sid] = hits.get(sid, 0) + 1
+        return hits
+
+    def put_story(self, story: Story, key_terms: list[str]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                story.story_id, story.n_articles, story.first_published, story.last_published,
+                json.dumps(story.centroid, sort_keys=True), story.rep_article, story.rep_title,
+                story.rep_summary, json.dumps(story.rep_vector, sort_keys=True),
+            ),
+        )  # fmt: skip
+        known = {t for (t,) in self._both(
+            "SELECT term FROM {s}.story_terms WHERE story_id = ?", (story.story_id,)
+        )}  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO story_terms VALUES (?, ?)",
+            [(t, story.story_id) for t in key_terms if t not in known],
+        )
+
+    def members(self, story_id: str) -> list[tuple[str, str | None, str | None, float | None]]:
+        """(article_id, lang, site, published) of every article of the story, by first seen."""
+        rows = self._both(
+            "SELECT article_id, lang, site, published, seen FROM {s}.articles WHERE story_id = ?",
+            (story_id,),
+        )
+        unique = {row[0]: row for row in rows}  # an article is in one file only, but be sure
+        return [row[:4] for row in sorted(unique.values(), key=lambda r: r[4])]
+
+    def n_committed_members(self, story_id: str) -> int:
+        """Articles of the story in the committed index (before this run)."""
+        select = "SELECT count(*) FROM b.articles WHERE story_id = ?"
+        return int(self.db.execute(select, (story_id,)).fetchone()[0])
+
+    def touched_stories(self) -> Iterator[str]:
+        """Ids of the stories this run added to or created, in id order."""
+        for (sid,) in self.db.execute("SELECT story_id FROM main.stories ORDER BY story_id"):
+            yield sid
+
+    def commit(self, run_id: str) -> bool:
+        """Copy the delta into the committed index in one transaction, recording `run_id`.
+
+        Returns False, and changes nothing, when another run committed since this delta began:
+        its stories were decided against an older index (the caller then rebuilds)."""
+        if self._meta("main", "base_generation") != self._meta("b", "generation"):
+            return False
+        with self.db:
+            for table in ("articles", "stories"):
+                self.db.execute(f"INSERT OR REPLACE INTO b.{table} SELECT * FROM main.{table}")
+            for table in ("bands", "story_terms"):
+                self.db.execute(f"INSERT INTO b.{table} SELECT * FROM main.{table}")
+            self.db.execute(
+                "INSERT INTO b.df SELECT term, n FROM main.df WHERE true "
+                "ON CONFLICT(term) DO UPDATE SET n = n + excluded.n"
+            )
+            self.db.execute(
+                "INSERT INTO b.meta SELECT key, value FROM main.meta WHERE key = 'n_documents' "
+                "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value"
+            )
+            # A random generation, not a counter: a rebuilt index must not match an old delta.
+            self.db.execute(
+                "INSERT OR REPLACE INTO b.meta VALUES ('generation', ?)",
+                (random.getrandbits(62),),
+            )
+            self.db.execute("INSERT OR IGNORE INTO b.runs VALUES (?)", (run_id,))
+        return True
+
+    def committed_runs(self) -> set[str]:
+        return {r for (r,) in self.db.execute("SELECT run_id FROM b.runs")}
+
+    def flush(self) -> None:
+        self.db.commit()
+
+
+def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`items` in slices SQLite accepts as query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def committed_runs(committed: Path) -> set[str]:
+    """Runs the committed index describes (empty when there is no index)."""
+    if not committed.exists():
+        return set()
+    with closing(sqlite3.connect(committed)) as db:
+        try:
+            return {r for (r,) in db.execute("SELECT run_id FROM runs")}
+        except sqlite3.DatabaseError:  # damaged or not an index: the caller rebuilds it
+            return {"<unreadable>"}

@@ -1,0 +1,201 @@
+"""Stories and near-duplicates on English articles written for the purpose, through real
+Parquet part files, the real index on disk, and pandas reading the result."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from eval.stories import link_run
+from newslib.output.write import to_table, write_table_durably
+from newslib.stories.assign import StorySettings
+from newslib.stories.link import commit_stories, index_path, link_stories
+from tests import story_articles as texts
+
+
+def article(text: str, source: str, **extra: Any) -> dict[str, Any]:
+    """An ok English article row as the flow writes it (English passes through untranslated)."""
+    return {
+        "article_id": hashlib.sha256(text.encode()).hexdigest()[:16],
+        "source": source,
+        "status": "ok",
+        "source_lang": "eng_Latn",
+        "clean_text": text,
+        "translation": text,
+        "summary": " ".join(text.splitlines()[1].split()[:40]),
+        **extra,
+    }
+
+
+def write_part(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """A part file of the articles dataset (web inputs' columns included: title, date, site)."""
+    write_table_durably(to_table("articles", rows), path)
+    return path
+
+
+def run(output: Path, run_id: str, parts: list[list[dict[str, Any]]]) -> pd.DataFrame:
+    """Link and commit one run, its files published as the flow will; its articles back."""
+    files = [write_part(output / "_in" / f"{run_id}-{i}.parquet", p) for i, p in enumerate(parts)]
+    articles = link_run(output, run_id, files, StorySettings())
+    return pd.read_parquet(articles).set_index("source")
+
+
+PACT = [
+    article(texts.PACT_SITE_A, "a.example/pact"),
+    article(texts.PACT_SITE_B, "b.example/pact"),
+    article(texts.PACT_SITE_C, "c.example/pact"),
+]
+
+
+def test_paraphrases_from_different_sites_form_one_story(tmp_path: Path) -> None:
+    flood = article(texts.FLOOD, "d.example/flood")
+    articles = run(tmp_path, "r1", [PACT[:2], [PACT[2], flood]])
+    pact = articles.loc[["a.example/pact", "b.example/pact", "c.example/pact"], "story_id"]
+    assert pact.nunique() == 1
+    assert articles.loc["d.example/flood", "story_id"] != pact.iloc[0]
+    assert articles["duplicate_of"].isna().all()  # paraphrases are not copies
+    stories = pd.read_parquet(tmp_path / "stories").set_index("story_id")
+    story = stories.loc[pact.iloc[0]]
+    assert story["n_articles"] == 3 and story["n_new"] == 3
+    assert sorted(story["article_ids"]) == sorted(a["article_id"] for a in PACT)
+    assert list(story["languages"]) == ["eng_Latn"]
+    assert story["title"] in {
+        t.splitlines()[0] for t in (texts.PACT_SITE_A, texts.PACT_SITE_B, texts.PACT_SITE_C)
+    }
+
+
+def test_a_verbatim_copy_with_another_footer_is_a_duplicate_of_the_earliest(tmp_path: Path) -> None:
+    copy = article(texts.PACT_SITE_A + texts.COPY_FOOTER, "e.example/copy")
+    articles = run(tmp_path, "r1", [[*PACT, copy]])
+    original = PACT[0]["article_id"]
+    assert articles.loc["e.example/copy", "duplicate_of"] == original
+    assert 0.7 <= articles.loc["e.example/copy", "duplicate_similarity"] < 1.0
+    assert articles.loc["e.example/copy", "story_id"] == articles.loc["a.example/pact", "story_id"]
+    assert pd.isna(articles.loc["a.example/pact", "duplicate_of"])
+
+
+def test_two_events_with_the_same_people_stay_apart(tmp_path: Path) -> None:
+    cosmodrome = [
+        article(texts.COSMODROME, "a.example/space"),
+        article(texts.COSMODROME_OTHER_SITE, "b.example/space"),
+    ]
+    articles = run(tmp_path, "r1", [[*PACT, *cosmodrome]])
+    assert (
+        articles.loc["a.example/space", "story_id"] == articles.loc["b.example/space", "story_id"]
+    )
+    assert articles.loc["a.example/space", "story_id"] != articles.loc["a.example/pact", "story_id"]
+
+
+def test_the_same_article_in_two_runs_keeps_its_story_and_a_story_keeps_its_id(
+    tmp_path: Path,
+) -> None:
+    first = run(tmp_path, "r1", [PACT[:2]])
+    story_id = first.loc["a.example/pact", "story_id"]
+    second = run(tmp_path, "r2", [[PACT[0], PACT[2]]])
+    assert second.loc["a.example/pact", "story_id"] == story_id
+    assert second.loc["c.example/pact", "story_id"] == story_id  # the story grew, same id
+    stories = pd.read_parquet(tmp_path / "stories")
+    latest = stories[stories["run_id"] == "r2"].set_index("story_id").loc[story_id]
+    assert latest["n_articles"] == 3 and latest["n_new"] == 1
+
+
+def test_publication_dates_outside_the_window_start_a_new_story(tmp_path: Path) -> None:
+    june = datetime(2024, 6, 19, tzinfo=UTC)
+    rows = [
+        article(texts.PACT_SITE_A, "a.example/pact", published_at=june, site="a.example"),
+        article(texts.PACT_SITE_B, "b.example/pact", published_at=june, site="b.example"),
+        article(texts.PACT_SITE_C, "c.example/pact", published_at=datetime(2024, 9, 1, tzinfo=UTC)),
+    ]
+    articles = run(tmp_path, "r1", [rows])
+    assert articles.loc["a.example/pact", "story_id"] == articles.loc["b.example/pact", "story_id"]
+    assert articles.loc["c.example/pact", "story_id"] != articles.loc["a.example/pact", "story_id"]
+    story = (
+        pd.read_parquet(tmp_path / "stories")
+        .set_index("story_id")
+        .loc[articles.loc["a.example/pact", "story_id"]]
+    )
+    assert list(story["sites"]) == ["a.example", "b.example"]
+    assert story["first_published"] == pd.Timestamp(june)
+
+
+def test_a_run_that_never_commits_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    run(tmp_path, "r1", [PACT[:1]])
+    before = index_path(tmp_path).read_bytes()
+    part = write_part(tmp_path / "_in" / "killed.parquet", PACT[1:])
+    link_stories(tmp_path, "killed", [part])  # killed before commit_stories
+    assert index_path(tmp_path).read_bytes() == before
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_a_missing_index_is_rebuilt_from_the_output_with_the_same_story_ids(tmp_path: Path) -> None:
+    first = run(tmp_path, "r1", [PACT[:2]])
+    index_path(tmp_path).unlink()
+    second = run(tmp_path, "r2", [PACT[2:]])
+    assert second.loc["c.example/pact", "story_id"] == first.loc["a.example/pact", "story_id"]
+
+
+def test_an_index_naming_a_run_missing_from_runs_is_rebuilt(tmp_path: Path) -> None:
+    run(tmp_path, "r1", [PACT[:1]])
+    part = write_part(tmp_path / "_in" / "ghost.parquet", [article(texts.FLOOD, "f")])
+    link_stories(tmp_path, "ghost", [part])
+    commit_stories(tmp_path, "ghost")  # and then killed before its runs/ row
+    run(tmp_path, "r2", [PACT[1:2]])
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        runs = {r for (r,) in db.execute("SELECT run_id FROM runs")}
+        ids = {a for (a,) in db.execute("SELECT article_id FROM articles")}
+    assert runs == {"r1", "r2"}
+    assert ids == {PACT[0]["article_id"], PACT[1]["article_id"]}
+
+
+def test_failed_rows_stay_and_get_no_story(tmp_path: Path) -> None:
+    failed = {"article_id": "f" * 16, "source": "bad.bin", "status": "failed", "reason": "binary"}
+    articles = run(tmp_path, "r1", [[PACT[0], failed]])
+    assert len(articles) == 2
+    assert pd.isna(articles.loc["bad.bin", "story_id"])
+    assert articles.loc["bad.bin", "reason"] == "binary"
+
+
+@pytest.mark.parametrize("value", ["2024-06-19T08:00:00Z", "not a date", None])
+def test_publication_times_are_read_leniently(value: object) -> None:
+    from newslib.stories.rows import seconds
+
+    expected = (
+        datetime(2024, 6, 19, 8, tzinfo=UTC).timestamp() if value and "Z" in str(value) else None
+    )
+    assert seconds(value) == expected
+
+
+def test_the_stories_command_prints_the_largest_stories_of_the_latest_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsflow.cli import app
+
+    run(tmp_path, "r1", [[article(texts.FLOOD, "d.example/flood")]])
+    run(tmp_path, "r2", [[*PACT, article(texts.COSMODROME, "a.example/space")]])
+    result = CliRunner().invoke(
+        app, ["stories", str(tmp_path), "--top", "1"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "largest stories of run r2" in result.output
+    assert "Kelantan" not in result.output and "Cosmodrome" not in result.output
+    assert any(
+        t.splitlines()[0][:20] in result.output
+        for t in (texts.PACT_SITE_A, texts.PACT_SITE_B, texts.PACT_SITE_C)
+    )
+
+
+def test_the_stories_command_says_when_there_are_no_stories(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsflow.cli import app
+
+    result = CliRunner().invoke(app, ["stories", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no stories/ dataset" in result.output
