@@ -1,4 +1,4 @@
-"""Column names, types and meanings of the four Parquet datasets newsflow writes.
+"""Column names, types and meanings of the Parquet datasets newsflow writes.
 
 This is the one definition: the writer casts to it, the README documents it (a test checks that
 the README's tables match), and analysts can read it with `describe(name)`.
