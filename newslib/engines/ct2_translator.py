@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,37 +83,24 @@ def convert(
     source: ModelSource, quantization: str, target_lang: str, root: Path | None = None
 ) -> Path:
     """The converted model directory, converting on first use (atomically, race-safe)."""
-    from ctranslate2.converters import TransformersConverter
-
     root = root or cache_dir()
     target = root / conversion_key(source, quantization, target_lang)
+    return convert_once(
+        target, lambda out: write_translator(source, quantization, target_lang, out)
+    )
+
+
+def convert_once(target: Path, write: Callable[[Path], None]) -> Path:
+    """`target`, written by `write(directory)` on first use into a temporary directory that is
+    then renamed into place: a reader never sees half a model, and of two processes converting
+    at once, the second uses the first's."""
     if (target / "model.bin").is_file():
         return target
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        from transformers import AutoConfig
-
-        quiet_transformers()
         out = tmp / "model"
-        checkpoint = source_directory(source)
-        converter = TransformersConverter(checkpoint, load_as_float16=quantization != "int8")
-        converter.convert(str(out), quantization=quantization)
-        hf_config = AutoConfig.from_pretrained(checkpoint)  # for our own length limits
-        tokenizer = load_tokenizer(source)
-        ids = english_token_ids(tokenizer, target_lang)
-        size = write_vmap(out / VMAP_FILE, tokenizer, ids)
-        info = {
-            "source": source.name,
-            "revision": source.revision,
-            "quantization": quantization,
-            "target_lang": target_lang,
-            "max_position_embeddings": int(hf_config.max_position_embeddings),
-            "min_decoding_length": min_decoding_length(checkpoint, hf_config),
-            "vocab_rule": VOCAB_RULE_VERSION,
-            "vmap_tokens": size,
-        }
-        (out / INFO_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+        write(out)
         try:
             out.rename(target)
         except OSError:
@@ -123,6 +110,32 @@ def convert(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def write_translator(source: ModelSource, quantization: str, target_lang: str, out: Path) -> None:
+    """Convert the NLLB checkpoint of `source` into `out`, with its English vocabulary map."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers import AutoConfig
+
+    quiet_transformers()
+    checkpoint = source_directory(source)
+    converter = TransformersConverter(checkpoint, load_as_float16=quantization != "int8")
+    converter.convert(str(out), quantization=quantization)
+    hf_config = AutoConfig.from_pretrained(checkpoint)  # for our own length limits
+    tokenizer = load_tokenizer(source)
+    ids = english_token_ids(tokenizer, target_lang)
+    size = write_vmap(out / VMAP_FILE, tokenizer, ids)
+    info = {
+        "source": source.name,
+        "revision": source.revision,
+        "quantization": quantization,
+        "target_lang": target_lang,
+        "max_position_embeddings": int(hf_config.max_position_embeddings),
+        "min_decoding_length": min_decoding_length(checkpoint, hf_config),
+        "vocab_rule": VOCAB_RULE_VERSION,
+        "vmap_tokens": size,
+    }
+    (out / INFO_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
 
 
 def min_decoding_length(checkpoint: str, hf_config: Any) -> int:
