@@ -210,6 +210,9 @@ def measure(settings: Settings, model_dir: Path, chunks: dict[str, list[str]]) -
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run (under 5 min, 2 CPUs)")
+    parser.add_argument(
+        "--pipeline", action="store_true", help="whole articles end to end (see --pipeline -h)"
+    )
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--documents", type=int, help="NTREX documents per language")
     parser.add_argument("--segments", type=int, help="at most this many segments per language")
@@ -260,6 +263,11 @@ def settings_from(args: argparse.Namespace, device: str) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--pipeline" in argv:  # the whole article, end to end: benchmarks/pipeline.py
+        from benchmarks.pipeline import main as pipeline_main
+
+        return pipeline_main([a for a in argv if a != "--pipeline"])
     args = parse_args(argv)
     started = time.perf_counter()
     device = resolve_device(args.device)
@@ -285,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     measured = measure(settings, model_dir, chunks)
     rows = table_rows(settings, measured["tallies"])
     table = markdown(rows, device)
-    command = "python -m benchmarks.bench " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python -m benchmarks.bench " + " ".join(argv)
     report = {
         "command": command.strip(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

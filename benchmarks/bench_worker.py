@@ -252,7 +252,8 @@ def ct2_plain_engine(options: WorkerOptions) -> EngineRun:
             min_decoding_length=n_tokens + 1,
         )
         outputs = [result.hypotheses[0][1:] for result in results]
-        tokenizer.batch_decode([tokenizer.convert_tokens_to_ids(out) for out in outputs])
+        for out in outputs:
+            tokenizer.decode(tokenizer.convert_tokens_to_ids(out))
         return [len(out) for out in outputs]
 
     return run

@@ -254,11 +254,16 @@ class CTranslate2Translator:
             min_decoding_length=self.min_length,
             return_end_token=True,
             use_vmap=self.restrict_vocab,
+            return_scores=True,
             asynchronous=True,
         )
         results = wait_for_results(pending)
         decoded = [self._decode(result.hypotheses[0]) for result in results]
-        log_probs = self._log_probs(rows, decoded)
+        if self.restrict_vocab or settings != DecodeSettings(settings.beams):
+            # Penalties and the restricted vocabulary change the decoding's own scores.
+            log_probs = self._log_probs(rows, decoded)
+        else:  # the model's own log-probabilities: no second pass needed
+            log_probs = [decoding_log_prob(r.scores[0], len(r.hypotheses[0])) for r in results]
         self.model_seconds += time.perf_counter() - started
         return [
             Translation(text, len(source), len(tokens), limit, not ended, log_prob)
@@ -291,6 +296,18 @@ class CTranslate2Translator:
             log_probs = list(result.log_probs) if ended else list(result.log_probs)[:-1]
             means.append(sum(log_probs) / len(log_probs) if log_probs else 0.0)
         return means
+
+
+def decoding_log_prob(score: float, length: int) -> float:
+    """The mean log-probability per generated token of a hypothesis of `length` tokens (the
+    forced language token and the end token included) from CTranslate2's score for it.
+
+    With the default length penalty (1), the score is the sum of the tokens' log-probabilities
+    divided by the length; the forced language token counts in the length with log-probability
+    0. So the mean over the other tokens is what `score_batch` gives in a second pass
+    (`_log_probs`; tests/test_backends.py checks they agree), at no extra cost. Log-probabilities
+    are taken before the minimum-length mask, as `score_batch` takes them."""
+    return score * length / (length - 1) if length > 1 else 0.0
 
 
 def wait_for_results(pending: list[Any]) -> list[Any]:
