@@ -84,8 +84,11 @@ class EndedResult:
         return bool(self.pending.done())
 
     def result(self) -> Any:
-        hypothesis = list(self.pending.result().hypotheses[0])
-        return SimpleNamespace(hypotheses=[[*hypothesis, self.eos]])
+        result = self.pending.result()
+        hypothesis = [*result.hypotheses[0], self.eos]
+        # The score as if the end token had log-probability 0: the mean over one more token.
+        scores = [score * (len(hypothesis) - 1) / len(hypothesis) for score in result.scores]
+        return SimpleNamespace(hypotheses=[hypothesis], scores=scores)
 
 
 class EndingTorchModel:
@@ -146,9 +149,7 @@ def run_naive(job: Job) -> Measured:
         measured.sentences += len(sentences)
         stages["translate"] += time.perf_counter() - begin
         begin = time.perf_counter()
-        inputs = summary_tokenizer(
-            "\n".join(translated), truncation=True, max_length=1024, return_tensors="pt"
-        )
+        inputs = summary_tokenizer("\n".join(translated), truncation=True, return_tensors="pt")
         summary_tokenizer.batch_decode(summarizer.generate(**inputs), skip_special_tokens=True)
         stages["summarize"] += time.perf_counter() - begin
     measured.seconds = time.perf_counter() - started
