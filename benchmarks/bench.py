@@ -116,9 +116,10 @@ def convert_in_subprocess(model_dir: Path, device: str) -> None:
 
 def _convert(model_dir: str, device: str) -> None:
     from newslib.engines.ct2_translator import QUANTIZATION, convert
-    from newslib.engines.models import ModelSource, _local_dir_revision
+    from newslib.engines.models import ModelSource
+    from newslib.output.revision import local_model_revision
 
-    source = ModelSource(model_dir, True, _local_dir_revision(Path(model_dir)))
+    source = ModelSource(model_dir, True, local_model_revision(Path(model_dir)))
     convert(source, QUANTIZATION[device], "eng_Latn")
 
 
@@ -262,12 +263,16 @@ def settings_from(args: argparse.Namespace, device: str) -> Settings:
     )
 
 
+def run_pipeline(argv: list[str]) -> int:
+    from benchmarks.pipeline import main as pipeline_main  # it imports this module
+
+    return pipeline_main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if "--pipeline" in argv:  # the whole article, end to end: benchmarks/pipeline.py
-        from benchmarks.pipeline import main as pipeline_main
-
-        return pipeline_main([a for a in argv if a != "--pipeline"])
+    if "--pipeline" in argv:  # the whole article, end to end
+        return run_pipeline([a for a in argv if a != "--pipeline"])
     args = parse_args(argv)
     started = time.perf_counter()
     device = resolve_device(args.device)

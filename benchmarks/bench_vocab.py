@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_model import NTREX_LANGS, ntrex_file
+from newslib.output.revision import local_model_revision
 
 
 @dataclass
@@ -80,10 +81,10 @@ def measure(model_dir: Path, lines: dict[str, list[str]], beams: int) -> list[Vo
         load_ct2_model,
         load_ct2_translator,
     )
-    from newslib.engines.models import ModelSource, _local_dir_revision
+    from newslib.engines.models import ModelSource
     from newslib.engines.vocab import english_token_ids
 
-    source = ModelSource(str(model_dir), True, _local_dir_revision(model_dir))
+    source = ModelSource(str(model_dir), True, local_model_revision(model_dir))
     base = load_ct2_translator(
         source, "cpu", target_lang="eng_Latn", beams=beams, token_budget=4096
     )

@@ -190,9 +190,10 @@ def ct2_engine(options: WorkerOptions) -> EngineRun:
     if options.ct2_cache:
         os.environ["NEWSFLOW_CACHE_DIR"] = options.ct2_cache
     from newslib.engines.ct2_translator import CTranslate2Translator, load_ct2_translator
-    from newslib.engines.models import ModelSource, _local_dir_revision
+    from newslib.engines.models import ModelSource
+    from newslib.output.revision import local_model_revision
 
-    source = ModelSource(options.model_dir, True, _local_dir_revision(Path(options.model_dir)))
+    source = ModelSource(options.model_dir, True, local_model_revision(Path(options.model_dir)))
     restrict = options.kind == CTRANSLATE2_VOCAB
     base = load_ct2_translator(
         source,
@@ -231,9 +232,10 @@ def ct2_plain_engine(options: WorkerOptions) -> EngineRun:
     from transformers import AutoTokenizer
 
     from newslib.engines.ct2_translator import QUANTIZATION, convert, load_ct2_model
-    from newslib.engines.models import ModelSource, _local_dir_revision
+    from newslib.engines.models import ModelSource
+    from newslib.output.revision import local_model_revision
 
-    source = ModelSource(options.model_dir, True, _local_dir_revision(Path(options.model_dir)))
+    source = ModelSource(options.model_dir, True, local_model_revision(Path(options.model_dir)))
     model = load_ct2_model(
         convert(source, QUANTIZATION[options.device], "eng_Latn"), options.device
     )

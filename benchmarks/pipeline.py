@@ -135,6 +135,27 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def measure(args: argparse.Namespace, models: tuple[Path, Path], work: Path) -> dict[str, Measured]:
+    """Each configuration in turn, in a process of its own, on the articles under `work`."""
+    measured: dict[str, Measured] = {}
+    for configuration in args.configs:
+        log(f"{configuration}: starting")
+        job = Job(
+            configuration,
+            str(models[0]),
+            str(models[1]),
+            str(work / "inputs"),
+            str(work / "references"),
+            str(work / configuration),
+            str(work / "warmup"),
+            args.tokens,
+            args.beams,
+        )
+        measured[configuration] = run_job(job)
+        log(f"{configuration}: {measured[configuration].seconds:.1f} s")
+    return measured
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench --pipeline", description=__doc__
@@ -163,24 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = choose_documents(ntrex_dir, count, QUICK_MAX_SENTENCES if args.quick else 0)
     work = Path(tempfile.mkdtemp(prefix="newsflow-pipeline-bench-"))
     load_before = os.getloadavg()
-    measured: dict[str, Measured] = {}
     try:
         write_articles(ntrex_dir, chosen, work)
-        for configuration in args.configs:
-            log(f"{configuration}: {len(chosen)} articles")
-            job = Job(
-                configuration,
-                str(translator),
-                str(summarizer),
-                str(work / "inputs"),
-                str(work / "references"),
-                str(work / configuration),
-                str(work / "warmup"),
-                args.tokens,
-                args.beams,
-            )
-            measured[configuration] = run_job(job)
-            log(f"{configuration}: {measured[configuration].seconds:.1f} s")
+        measured = measure(args, (translator, summarizer), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     naive = measured.get(NAIVE)
