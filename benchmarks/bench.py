@@ -26,17 +26,18 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
-import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_model import build_model_dir, load_documents
+from benchmarks.bench_report import Settings, Tally, environment, markdown, table_rows
 from benchmarks.bench_worker import (
     CTRANSLATE2,
+    CTRANSLATE2_PLAIN,
     CTRANSLATE2_VOCAB,
     KINDS,
     NAIVE,
@@ -47,37 +48,6 @@ from benchmarks.bench_worker import (
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TOKEN_BUDGET = 4096  # newsflow's default --token-budget
-
-
-@dataclass(frozen=True)
-class Settings:
-    device: str
-    documents: int  # NTREX documents per language
-    segments_per_language: int  # 0: every segment of those documents
-    n_tokens: int  # output tokens forced per segment
-    beams: tuple[int, ...]
-    configs: tuple[str, ...]
-    rounds: int
-    token_budget: int
-    baseline_segments: int  # 0: the baseline translates every chunk in full
-
-
-@dataclass
-class Tally:
-    seconds: float = 0.0
-    segments: int = 0
-    out_tokens: int = 0
-    exact: bool = True
-    peak_bytes: int = 0
-    chunk_rates: list[float] = field(default_factory=list)
-
-    def add(self, result: RunResult) -> None:
-        self.seconds += result.seconds
-        self.segments += result.segments
-        self.out_tokens += result.out_tokens
-        self.exact = self.exact and result.exact
-        self.peak_bytes = max(self.peak_bytes, result.peak_bytes)
-        self.chunk_rates.append(result.segments / max(result.seconds, 1e-9))
 
 
 def default_ntrex_dir() -> Path:
@@ -104,7 +74,7 @@ def available_configs(device: str, wanted: tuple[str, ...]) -> tuple[list[str], 
     notes = []
     configs = list(wanted)
     if not ctranslate2_usable(device):
-        for kind in (CTRANSLATE2, CTRANSLATE2_VOCAB):
+        for kind in (CTRANSLATE2, CTRANSLATE2_VOCAB, CTRANSLATE2_PLAIN):
             if kind in configs:
                 configs.remove(kind)
                 notes.append(f"{kind} skipped: CTranslate2 cannot run on {device} here")
@@ -238,77 +208,12 @@ def measure(settings: Settings, model_dir: Path, chunks: dict[str, list[str]]) -
     return {"tallies": tallies, "load": load}
 
 
-def table_rows(settings: Settings, tallies: dict[tuple[str, int], Tally]) -> list[dict[str, Any]]:
-    rows = []
-    for beams in settings.beams:
-        base = tallies.get((NAIVE, beams))
-        for kind in settings.configs:
-            tally = tallies[kind, beams]
-            rate = tally.segments / tally.seconds
-            row: dict[str, Any] = {
-                "configuration": kind,
-                "beams": beams,
-                "segments": tally.segments,
-                "seconds": round(tally.seconds, 3),
-                "segments_per_s": rate,
-                "out_tokens_per_s": tally.out_tokens / tally.seconds,
-                "peak_memory_bytes": tally.peak_bytes,
-                "identical_work": tally.exact,
-                "speed_vs_baseline": None,
-                "memory_vs_baseline": None,
-            }
-            if base is not None:
-                row["speed_vs_baseline"] = rate / (base.segments / base.seconds)
-                row["memory_vs_baseline"] = tally.peak_bytes / max(base.peak_bytes, 1)
-            rows.append(row)
-    return rows
-
-
-def markdown(rows: list[dict[str, Any]], device: str) -> str:
-    memory = "peak GPU memory" if device == "cuda" else "peak memory (RSS)"
-    lines = [
-        f"| configuration | beams | segments | segments/s | output tokens/s | {memory} "
-        "| speed vs baseline | memory vs baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        speed = row["speed_vs_baseline"]
-        mem = row["memory_vs_baseline"]
-        lines.append(
-            f"| {row['configuration']} | {row['beams']} | {row['segments']} "
-            f"| {row['segments_per_s']:.2f} | {row['out_tokens_per_s']:.1f} "
-            f"| {row['peak_memory_bytes'] / 2**30:.2f} GiB "
-            f"| {'-' if speed is None else f'{speed:.2f}x'} "
-            f"| {'-' if mem is None else f'{mem:.2f}x'} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def environment(device: str) -> dict[str, Any]:
-    from importlib import metadata
-
-    versions = {}
-    for name in ("torch", "transformers", "ctranslate2", "tokenizers"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    info: dict[str, Any] = {
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "packages": versions,
-    }
-    if device == "cuda":
-        import torch
-
-        info["gpu"] = torch.cuda.get_device_name(0)
-    return info
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run (under 5 min, 2 CPUs)")
+    parser.add_argument(
+        "--pipeline", action="store_true", help="whole articles end to end (see --pipeline -h)"
+    )
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--documents", type=int, help="NTREX documents per language")
     parser.add_argument("--segments", type=int, help="at most this many segments per language")
@@ -358,7 +263,16 @@ def settings_from(args: argparse.Namespace, device: str) -> Settings:
     )
 
 
+def run_pipeline(argv: list[str]) -> int:
+    from benchmarks.pipeline import main as pipeline_main  # it imports this module
+
+    return pipeline_main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--pipeline" in argv:  # the whole article, end to end
+        return run_pipeline([a for a in argv if a != "--pipeline"])
     args = parse_args(argv)
     started = time.perf_counter()
     device = resolve_device(args.device)
@@ -384,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     measured = measure(settings, model_dir, chunks)
     rows = table_rows(settings, measured["tallies"])
     table = markdown(rows, device)
-    command = "python -m benchmarks.bench " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python -m benchmarks.bench " + " ".join(argv)
     report = {
         "command": command.strip(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

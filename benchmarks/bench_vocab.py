@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_model import NTREX_LANGS, ntrex_file
+from newslib.output.revision import local_model_revision
 
 
 @dataclass
@@ -133,10 +134,13 @@ def measure(model_dir: Path, lines: dict[str, list[str]], beams: int) -> list[Vo
     """Outputs over the full, the English, and a covering vocabulary (English plus every piece
     the full outputs used), per language. Over the covering one, greedy outputs must not change:
     what the restriction changes is then only what English could not say."""
-    from newslib.engines.ct2_translator import QUANTIZATION, convert, load_ct2_translator
+    from newslib.engines.ct2_translator import (
+        QUANTIZATION,
+        convert,
+        load_ct2_translator,
+    )
     from newslib.engines.models import ModelSource
     from newslib.engines.vocab import english_token_ids
-    from newslib.output.revision import local_model_revision
 
     source = ModelSource(str(model_dir), True, local_model_revision(model_dir))
     base = load_ct2_translator(

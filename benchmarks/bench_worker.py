@@ -21,7 +21,8 @@ NAIVE = "naive"
 TRANSFORMERS = "transformers"
 CTRANSLATE2 = "ctranslate2"
 CTRANSLATE2_VOCAB = "ctranslate2+vocab"
-KINDS = (NAIVE, TRANSFORMERS, CTRANSLATE2, CTRANSLATE2_VOCAB)
+CTRANSLATE2_PLAIN = "ctranslate2-plain"
+KINDS = (NAIVE, TRANSFORMERS, CTRANSLATE2, CTRANSLATE2_VOCAB, CTRANSLATE2_PLAIN)
 
 
 @dataclass(frozen=True)
@@ -223,11 +224,49 @@ def ct2_engine(options: WorkerOptions) -> EngineRun:
     return run
 
 
+def ct2_plain_engine(options: WorkerOptions) -> EngineRun:
+    """The peer a CTranslate2 user writes: the same converted model, every segment in one
+    `translate_batch` call that batches by tokens itself; no checks, no scores."""
+    if options.ct2_cache:
+        os.environ["NEWSFLOW_CACHE_DIR"] = options.ct2_cache
+    from transformers import AutoTokenizer
+
+    from newslib.engines.ct2_translator import QUANTIZATION, convert, load_ct2_model
+    from newslib.engines.models import ModelSource
+    from newslib.output.revision import local_model_revision
+
+    source = ModelSource(options.model_dir, True, local_model_revision(Path(options.model_dir)))
+    model = load_ct2_model(
+        convert(source, QUANTIZATION[options.device], "eng_Latn"), options.device
+    )
+    tokenizer = AutoTokenizer.from_pretrained(options.model_dir)
+
+    def run(texts: list[str], lang: str, beams: int, n_tokens: int) -> list[int]:
+        tokenizer.src_lang = lang
+        rows = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
+        results = model.translate_batch(
+            rows,
+            target_prefix=[["eng_Latn"]] * len(rows),
+            beam_size=beams,
+            max_batch_size=options.token_budget,
+            batch_type="tokens",
+            max_decoding_length=n_tokens + 1,  # the language token counts
+            min_decoding_length=n_tokens + 1,
+        )
+        outputs = [result.hypotheses[0][1:] for result in results]
+        for out in outputs:
+            tokenizer.decode(tokenizer.convert_tokens_to_ids(out))
+        return [len(out) for out in outputs]
+
+    return run
+
+
 ENGINES = {
     NAIVE: naive_engine,
     TRANSFORMERS: transformers_engine,
     CTRANSLATE2: ct2_engine,
     CTRANSLATE2_VOCAB: ct2_engine,
+    CTRANSLATE2_PLAIN: ct2_plain_engine,
 }
 
 

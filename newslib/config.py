@@ -49,7 +49,7 @@ class RunConfig(BaseSettings):
     target_lang: str = Field("eng_Latn", description="NLLB code of the output language.")
     device: Device = Field("auto", description="auto: the GPU when torch sees one.")
     backend: Backend = Field(
-        "auto", description="Translation engine (auto: CTranslate2 where it can run)."
+        "auto", description="Engine of both models (auto: CTranslate2 where it can run)."
     )
     beams: int = Field(4, ge=1, le=16, description="Beam size for translation.")
     token_budget: int = Field(

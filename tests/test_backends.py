@@ -428,3 +428,25 @@ def test_both_backends_score_their_outputs_the_same_way(source: ModelSource) -> 
         assert ours.log_prob is not None and theirs.log_prob is not None
         assert ours.log_prob < 0
         assert ours.log_prob == pytest.approx(theirs.log_prob, abs=1e-3)
+
+
+def test_the_decodings_own_scores_are_the_second_passes_log_probabilities(
+    source: ModelSource,
+) -> None:
+    """Without penalties or a restricted vocabulary, the log-probability comes from the
+    decoding itself; it is the mean that a teacher-forced `score_batch` pass gives."""
+    translator = ct2_translator(source, beams=3, budget=10_000)  # one batch: one call
+    recorder = Recorder(translator.model)
+    translator.model = recorder
+    results = translator.translate(TEXTS, "zsm_Latn")
+    assert "return_scores" in recorder.kwargs[0]
+    tokenizer = translator.tokenizer
+    rows = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(TEXTS)["input_ids"]]
+    decoded = recorder.translate_batch(rows, **recorder.kwargs[0] | {"asynchronous": False})
+    hypotheses = [d.hypotheses[0] for d in decoded]  # [eng_Latn, tokens..., </s> if it ended]
+    ended = [h[-1] == "</s>" for h in hypotheses]
+    targets = [h[:-1] if end else h for h, end in zip(hypotheses, ended, strict=True)]
+    scored = translator.model.score_batch(rows, targets, offset=1)  # adds the end token
+    for result, score, end in zip(results, scored, ended, strict=True):
+        log_probs = score.log_probs if end else score.log_probs[:-1]
+        assert result.log_prob == pytest.approx(sum(log_probs) / len(log_probs), abs=2e-3)

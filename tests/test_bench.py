@@ -12,6 +12,7 @@ from benchmarks.bench import Settings, Tally, markdown, parse_args, settings_fro
 from benchmarks.bench_model import NTREX_LANGS, load_documents
 from benchmarks.bench_worker import (
     CTRANSLATE2,
+    CTRANSLATE2_PLAIN,
     CTRANSLATE2_VOCAB,
     NAIVE,
     TRANSFORMERS,
@@ -30,7 +31,9 @@ def test_every_language_gets_the_same_documents(ntrex_dir: Path) -> None:
     assert all(ids == first for ids in doc_ids.values())  # line-aligned translations
 
 
-@pytest.mark.parametrize("kind", [NAIVE, TRANSFORMERS, CTRANSLATE2, CTRANSLATE2_VOCAB])
+@pytest.mark.parametrize(
+    "kind", [NAIVE, TRANSFORMERS, CTRANSLATE2, CTRANSLATE2_VOCAB, CTRANSLATE2_PLAIN]
+)
 def test_each_configuration_does_exactly_the_forced_work(
     kind: str, tiny_models: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -57,12 +60,15 @@ def test_each_configuration_does_exactly_the_forced_work(
 
 
 def test_ratios_are_to_the_baseline_of_the_same_beams() -> None:
-    settings = Settings("cpu", 1, 0, 8, (1, 4), (NAIVE, CTRANSLATE2), 1, 4096, 0)
+    configs = (NAIVE, CTRANSLATE2, CTRANSLATE2_PLAIN)
+    settings = Settings("cpu", 1, 0, 8, (1, 4), configs, 1, 4096, 0)
     tallies = {
         (NAIVE, 1): Tally(10.0, 10, 80, True, 4 * 2**30),
         (CTRANSLATE2, 1): Tally(1.0, 10, 80, True, 1 * 2**30),
         (NAIVE, 4): Tally(20.0, 10, 80, True, 4 * 2**30),
         (CTRANSLATE2, 4): Tally(2.5, 10, 80, True, 2**30),
+        (CTRANSLATE2_PLAIN, 1): Tally(1.25, 10, 80, True, 2**30),
+        (CTRANSLATE2_PLAIN, 4): Tally(2.0, 10, 80, True, 2**30),
     }
     rows = {(r["configuration"], r["beams"]): r for r in table_rows(settings, tallies)}
     assert rows[NAIVE, 1]["speed_vs_baseline"] == pytest.approx(1.0)
@@ -70,8 +76,10 @@ def test_ratios_are_to_the_baseline_of_the_same_beams() -> None:
     assert rows[CTRANSLATE2, 4]["speed_vs_baseline"] == pytest.approx(8.0)
     assert rows[CTRANSLATE2, 4]["memory_vs_baseline"] == pytest.approx(0.25)
     assert rows[CTRANSLATE2, 4]["out_tokens_per_s"] == pytest.approx(32.0)
+    assert rows[CTRANSLATE2, 1]["speed_vs_ctranslate2_plain"] == pytest.approx(1.25)
+    assert rows[CTRANSLATE2, 4]["speed_vs_ctranslate2_plain"] == pytest.approx(0.8)
     table = markdown(list(rows.values()), "cpu")
-    assert "| ctranslate2 | 4 | 10 | 4.00 | 32.0 | 1.00 GiB | 8.00x | 0.25x |" in table
+    assert "| ctranslate2 | 4 | 10 | 4.00 | 32.0 | 1.00 GiB | 8.00x | 0.25x | 0.80x |" in table
 
 
 def test_quick_settings_are_small_on_cpu() -> None:

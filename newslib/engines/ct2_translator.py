@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,37 +83,24 @@ def convert(
     source: ModelSource, quantization: str, target_lang: str, root: Path | None = None
 ) -> Path:
     """The converted model directory, converting on first use (atomically, race-safe)."""
-    from ctranslate2.converters import TransformersConverter
-
     root = root or cache_dir()
     target = root / conversion_key(source, quantization, target_lang)
+    return convert_once(
+        target, lambda out: write_translator(source, quantization, target_lang, out)
+    )
+
+
+def convert_once(target: Path, write: Callable[[Path], None]) -> Path:
+    """`target`, written by `write(directory)` on first use into a temporary directory that is
+    then renamed into place: a reader never sees half a model, and of two processes converting
+    at once, the second uses the first's."""
     if (target / "model.bin").is_file():
         return target
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        from transformers import AutoConfig
-
-        quiet_transformers()
         out = tmp / "model"
-        checkpoint = source_directory(source)
-        converter = TransformersConverter(checkpoint, load_as_float16=quantization != "int8")
-        converter.convert(str(out), quantization=quantization)
-        hf_config = AutoConfig.from_pretrained(checkpoint)  # for our own length limits
-        tokenizer = load_tokenizer(source)
-        ids = english_token_ids(tokenizer, target_lang)
-        size = write_vmap(out / VMAP_FILE, tokenizer, ids)
-        info = {
-            "source": source.name,
-            "revision": source.revision,
-            "quantization": quantization,
-            "target_lang": target_lang,
-            "max_position_embeddings": int(hf_config.max_position_embeddings),
-            "min_decoding_length": min_decoding_length(checkpoint, hf_config),
-            "vocab_rule": VOCAB_RULE_VERSION,
-            "vmap_tokens": size,
-        }
-        (out / INFO_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+        write(out)
         try:
             out.rename(target)
         except OSError:
@@ -123,6 +110,32 @@ def convert(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def write_translator(source: ModelSource, quantization: str, target_lang: str, out: Path) -> None:
+    """Convert the NLLB checkpoint of `source` into `out`, with its English vocabulary map."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers import AutoConfig
+
+    quiet_transformers()
+    checkpoint = source_directory(source)
+    converter = TransformersConverter(checkpoint, load_as_float16=quantization != "int8")
+    converter.convert(str(out), quantization=quantization)
+    hf_config = AutoConfig.from_pretrained(checkpoint)  # for our own length limits
+    tokenizer = load_tokenizer(source)
+    ids = english_token_ids(tokenizer, target_lang)
+    size = write_vmap(out / VMAP_FILE, tokenizer, ids)
+    info = {
+        "source": source.name,
+        "revision": source.revision,
+        "quantization": quantization,
+        "target_lang": target_lang,
+        "max_position_embeddings": int(hf_config.max_position_embeddings),
+        "min_decoding_length": min_decoding_length(checkpoint, hf_config),
+        "vocab_rule": VOCAB_RULE_VERSION,
+        "vmap_tokens": size,
+    }
+    (out / INFO_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
 
 
 def min_decoding_length(checkpoint: str, hf_config: Any) -> int:
@@ -241,11 +254,16 @@ class CTranslate2Translator:
             min_decoding_length=self.min_length,
             return_end_token=True,
             use_vmap=self.restrict_vocab,
+            return_scores=True,
             asynchronous=True,
         )
         results = wait_for_results(pending)
         decoded = [self._decode(result.hypotheses[0]) for result in results]
-        log_probs = self._log_probs(rows, decoded)
+        if self.restrict_vocab or settings != DecodeSettings(settings.beams):
+            # Penalties and the restricted vocabulary change the decoding's own scores.
+            log_probs = self._log_probs(rows, decoded)
+        else:  # the model's own log-probabilities: no second pass needed
+            log_probs = [decoding_log_prob(r.scores[0], len(r.hypotheses[0])) for r in results]
         self.model_seconds += time.perf_counter() - started
         return [
             Translation(text, len(source), len(tokens), limit, not ended, log_prob)
@@ -278,6 +296,18 @@ class CTranslate2Translator:
             log_probs = list(result.log_probs) if ended else list(result.log_probs)[:-1]
             means.append(sum(log_probs) / len(log_probs) if log_probs else 0.0)
         return means
+
+
+def decoding_log_prob(score: float, length: int) -> float:
+    """The mean log-probability per generated token of a hypothesis of `length` tokens (the
+    forced language token and the end token included) from CTranslate2's score for it.
+
+    With the default length penalty (1), the score is the sum of the tokens' log-probabilities
+    divided by the length; the forced language token counts in the length with log-probability
+    0. So the mean over the other tokens is what `score_batch` gives in a second pass
+    (`_log_probs`; tests/test_backends.py checks they agree), at no extra cost. Log-probabilities
+    are taken before the minimum-length mask, as `score_batch` takes them."""
+    return score * length / (length - 1) if length > 1 else 0.0
 
 
 def wait_for_results(pending: list[Any]) -> list[Any]:

@@ -58,6 +58,15 @@ def get_translator(spec: EngineSpec) -> Translator:
 def get_summarizer(spec: EngineSpec) -> Summarizer | None:
     if spec.summarizer is None:
         return None
+    if spec.backend == "ctranslate2":  # the run's backend: summaries as fast as translations
+        from newslib.engines.ct2_summarizer import load_ct2_summarizer
+
+        return load_ct2_summarizer(
+            spec.summarizer,
+            spec.device,
+            token_budget=spec.token_budget,
+            max_chunks=spec.summary_max_chunks,
+        )
     tokenizer, model = load_seq2seq(spec.summarizer, spec.device)
     return Summarizer(
         tokenizer, model, token_budget=spec.token_budget, max_chunks=spec.summary_max_chunks

@@ -76,7 +76,10 @@ def _offset(progress: ProgressCallback | None, before: int) -> ProgressCallback 
 
 
 class Summarizer:
-    """A seq2seq summarizer (BART family) with its own generation settings."""
+    """A seq2seq summarizer (BART family) with its own generation settings, on transformers.
+
+    The map-reduce (`summarize`) is shared by every backend; a backend replaces `generate`.
+    `positions` is the model's input length where `model` has no transformers config."""
 
     def __init__(
         self,
@@ -85,10 +88,12 @@ class Summarizer:
         *,
         token_budget: int,
         max_chunks: int = DEFAULT_MAX_CHUNKS,
+        positions: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.model = model
-        positions = int(getattr(model.config, "max_position_embeddings", 1024))
+        if positions is None:
+            positions = int(getattr(model.config, "max_position_embeddings", 1024))
         self.input_limit = min(int(tokenizer.model_max_length), positions) - 2  # <s> and </s>
         self.token_budget = token_budget
         self.max_chunks = max_chunks
@@ -119,7 +124,7 @@ class Summarizer:
             }
             chunked = {i: choose_evenly(every[i], self.max_chunks) for i in pending}
             flat = [(i, chunk) for i in pending for chunk in chunked[i]]
-            outputs = self._generate([chunk for _, chunk in flat], _offset(progress, done))
+            outputs = self.generate([chunk for _, chunk in flat], _offset(progress, done))
             done += len(flat)
             joined: dict[int, list[str]] = {i: [] for i in pending}
             for (i, _), summary in zip(flat, outputs, strict=True):
@@ -141,7 +146,8 @@ class Summarizer:
             for i in range(len(texts))
         ]
 
-    def _generate(self, texts: list[str], progress: ProgressCallback | None = None) -> list[str]:
+    def generate(self, texts: list[str], progress: ProgressCallback | None = None) -> list[str]:
+        """One summary of each of `texts` (each fits the model's input)."""
         import torch
 
         encoded = [self.tokenizer(t)["input_ids"] for t in texts]

@@ -1,0 +1,88 @@
+"""The end-to-end benchmark's pieces on the tiny models (the full-size run is
+`python -m benchmarks.bench --pipeline`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.pipeline import choose_documents, markdown, parse_args, row_of, write_articles
+from benchmarks.pipeline_worker import (
+    MODEL_STAGES,
+    NAIVE,
+    NEWSFLOW,
+    NEWSFLOW_TRANSFORMERS,
+    Job,
+    Measured,
+    articles_of,
+    run_naive,
+    run_newsflow,
+)
+
+
+def test_documents_are_the_first_short_ones_in_turn_per_language(ntrex_dir: Path) -> None:
+    chosen = choose_documents(ntrex_dir, 3, 16)
+    assert [lang for _, lang in chosen] == ["zsm_Latn", "ben_Beng", "arb_Arab"]
+    assert len({doc for doc, _ in chosen}) == 3
+    ids = (ntrex_dir / "DOCUMENT_IDS.tsv").read_text().splitlines()
+    for doc, _ in chosen:
+        assert 0 < sum(line.split("\t")[0] == doc for line in ids) <= 16
+    assert len(choose_documents(ntrex_dir, 3, 0)) == 3
+
+
+def test_rows_carry_rate_ratio_and_shares() -> None:
+    stages = {"prepare": 1.0, "translate": 6.0, "repair": 1.0, "summarize": 2.0, "score": 0.5}
+    naive = row_of(NAIVE, Measured(60.0, 60.0, 3, 3, 14, {"translate": 45.0}), None)
+    ours = row_of(NEWSFLOW, Measured(12.0, 9.0, 3, 3, 14, stages, 2**30), 3.0)
+    assert naive["articles_per_minute"] == pytest.approx(3.0)
+    assert ours["articles_per_minute"] == pytest.approx(15.0)
+    assert ours["speed_vs_naive"] == pytest.approx(5.0)
+    assert ours["summarize_share"] == pytest.approx(2.0 / 9.0)
+    assert ours["stage_share"]["translate"] == pytest.approx(0.5)
+    assert ours["stage_share"]["write"] == 0.0
+    table = markdown([naive, ours])
+    assert (
+        "| newsflow | 3 | 14 | 15.00 | 5.00x | 8% | 50% | 8% | 17% | 4% | 0% | 22% | 1.00 GiB |"
+        in (table)
+    )
+
+
+def test_quick_is_the_default_configurations() -> None:
+    args = parse_args(["--quick"])
+    assert args.quick and args.configs == [NAIVE, NEWSFLOW] and args.beams == 4
+
+
+@pytest.mark.slow
+def test_each_configuration_runs_the_articles_with_forced_lengths(
+    tiny_models: tuple[Path, Path], ntrex_dir: Path, prefect_server: None, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    chosen = choose_documents(ntrex_dir, 3, 16)
+    write_articles(ntrex_dir, chosen, tmp_path)
+    sentences = sum(len(s) for _, s in articles_of(tmp_path / "inputs"))
+    for configuration in (NAIVE, NEWSFLOW, NEWSFLOW_TRANSFORMERS):
+        job = Job(
+            configuration,
+            str(tiny_models[0]),
+            str(tiny_models[1]),
+            str(tmp_path / "inputs"),
+            str(tmp_path / "references"),
+            str(tmp_path / configuration),
+            str(tmp_path / "warmup"),
+            7,
+            2,
+        )
+        measured = run_naive(job) if configuration == NAIVE else run_newsflow(job)
+        assert (measured.articles, measured.ok) == (3, 3), configuration
+        assert measured.sentences >= sentences  # newsflow may split a long sentence
+        assert measured.stage_seconds["translate"] > 0 and measured.stage_seconds["summarize"] > 0
+        if configuration != NAIVE:
+            assert measured.stage_seconds["score"] > 0 and measured.stage_seconds["write"] > 0
+            assert measured.model_seconds > 0
+            segments = pd.read_parquet(tmp_path / configuration / "out" / "segments")
+            # every first output exactly 7 tokens, ended by the model: none cut off
+            first = segments[segments["repair"].isna()]
+            assert (first["out_tokens"] == 7).all() and not first["flag_length_limit"].any()
+        assert sum(measured.stage_seconds.get(s, 0.0) for s in MODEL_STAGES) <= measured.seconds
