@@ -95,6 +95,7 @@ def extract_page(html: str, url: str | None = None) -> Page:
         with_metadata=True,
         include_comments=False,
         include_images=False,
+        favor_precision=True,
         date_extraction_params={"original_date": True, "outputformat": _DATE_FORMAT},
     )
     if document is None or isinstance(document, dict):  # dict only with as_dict=True
