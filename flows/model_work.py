@@ -74,7 +74,7 @@ def translate_batches(plan: Plan, config: RunConfig, run: RunStart) -> list[Chun
     outcome of its batch. A batch that still fails after its retry becomes failed rows with
     the reason, and the others go on."""
     spec, tags = run.spec, {device_tag(run.spec.device)}
-    n_batches = sum(chunk.n_todo > 0 for chunk in plan.chunks)
+    n_batches = len(plan.chunks)  # chunks all cached need no model, and log nothing here
     # The runner loads the models while this thread prepares the first chunk. The tokenizer
     # first: two threads importing transformers at once can break its imports.
     load_tokenizer(spec.translator)
