@@ -223,11 +223,14 @@ def forced_lengths(job: Job) -> Iterator[None]:
 
     ct2.load_ct2_model = ending_ct2
     spec.TransformersTranslator = ending_torch  # type: ignore[assignment,misc]
+    # A translator this process loaded before (same spec) would be reused unpatched.
+    spec.get_translator.cache_clear()
     try:
         yield
     finally:
         ct2.load_ct2_model = load_ct2_model
         spec.TransformersTranslator = translator_class  # type: ignore[misc]
+        spec.get_translator.cache_clear()
 
 
 def run_newsflow(job: Job) -> Measured:
