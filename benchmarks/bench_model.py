@@ -173,6 +173,12 @@ def build_model_dir(
     # Language codes the tokenizer added must exist in the model's vocabulary.
     if len(tokenizer) > model_config.vocab_size:
         raise ValueError(f"tokenizer has {len(tokenizer)} tokens, model {config['vocab_size']}")
+    return save_once(model, tokenizer, root, target)
+
+
+def save_once(model: Any, tokenizer: Any, root: Path, target: Path) -> Path:
+    """Save a built model under `root` and rename it to `target`: complete or absent, and the
+    first of two processes building it at once wins."""
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         model.save_pretrained(tmp)

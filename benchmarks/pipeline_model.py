@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_model import NTREX_ENGLISH, SPECIALS, cache_root
+from benchmarks.bench_model import NTREX_ENGLISH, SPECIALS, cache_root, save_once
 
 SUMMARY_TOKENS = 80  # typical of a news summary (distilbart-cnn's own run from 56 to 142)
 
@@ -134,15 +132,4 @@ def build_summarizer_dir(
     tokenizer = train_tokenizer(ntrex_dir, int(config["vocab_size"]))
     model = random_bart(config)
     model.generation_config = generation_config(summary_tokens)
-    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    try:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        try:
-            tmp.rename(target)
-        except OSError:  # another process finished first: keep theirs
-            if not (target / "config.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return save_once(model, tokenizer, root, target)
