@@ -55,6 +55,7 @@ class Measured:
     articles: int = 0
     ok: int = 0
     sentences: int = 0
+    repair_rate: float = 0.0  # segments decoded a second time / segments translated
     stage_seconds: dict[str, float] = field(default_factory=dict)
     peak_bytes: int = 0
 
@@ -266,6 +267,7 @@ def run_newsflow(job: Job) -> Measured:
         articles=int(run["n_articles"]),
         ok=int(run["n_ok"]),
         sentences=int(run["n_segments"]),
+        repair_rate=float(run["repair_rate"]),
         stage_seconds=dict(stages),
     )
 

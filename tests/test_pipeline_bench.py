@@ -34,18 +34,23 @@ def test_documents_are_the_first_short_ones_in_turn_per_language(ntrex_dir: Path
 def test_rows_carry_rate_ratio_and_shares() -> None:
     stages = {"prepare": 1.0, "translate": 6.0, "repair": 1.0, "summarize": 2.0, "score": 0.5}
     stages["stories"] = 0.0
-    naive = row_of(NAIVE, Measured(60.0, 60.0, 3, 3, 14, {"translate": 45.0}), None)
-    ours = row_of(NEWSFLOW, Measured(12.0, 9.0, 3, 3, 14, stages, 2**30), 3.0)
+    naive = row_of(NAIVE, Measured(60.0, 60.0, 3, 3, 14, stage_seconds={"translate": 45.0}), None)
+    measured = Measured(
+        12.0, 9.0, 3, 3, 14, repair_rate=0.5, stage_seconds=stages, peak_bytes=2**30
+    )
+    ours = row_of(NEWSFLOW, measured, 3.0)
     assert naive["articles_per_minute"] == pytest.approx(3.0)
     assert ours["articles_per_minute"] == pytest.approx(15.0)
     assert ours["speed_vs_naive"] == pytest.approx(5.0)
+    assert ours["speed_vs_naive_without_repair"] == pytest.approx(60 * 3 / 11.0 / 3.0)
+    assert naive["speed_vs_naive_without_repair"] is None
     assert ours["summarize_share"] == pytest.approx(2.0 / 9.0)
     assert ours["stage_share"]["translate"] == pytest.approx(0.5)
     assert ours["stage_share"]["write"] == 0.0
     table = markdown([naive, ours])
     assert (
         "| newsflow | 3 | 14 | 15.00 | 5.00x | 8% | 50% | 8% | 17% | 0% | 4% | 0% | 22% "
-        "| 1.00 GiB |" in (table)
+        "| 50% | 5.45x | 1.00 GiB |" in (table)
     )
 
 
