@@ -46,7 +46,8 @@ RUNS = 3
 FOOTER = "\nDistributed by a wire service. All rights reserved. Do not republish."
 
 # NTREX documents that report the same event (found by reading the pairs of documents whose
-# key terms are most alike): each group is one story. Documents on the same people but another
+# key terms or averaged word embeddings are most alike, and every document naming the
+# event's place): each group is one story. Documents on the same people but another
 # event (the many Kavanaugh documents, Trump's 2016 and 2018 rallies, Palin) stay apart.
 SAME_EVENT = [
     ["cbsnews.248387", "reuters.218909"],  # Wayde Sims shooting: arrest
@@ -56,12 +57,15 @@ SAME_EVENT = [
     ["abcnews.306815", "newsweek.51338"],  # Hurricane Rosa's remnants
     ["bbc.381746", "scotsman.133791"],  # Livingston 1-0 Rangers
     ["thelocal.65969", "euronews-en.153799"],  # Syria's foreign minister at the UN
-    # Trump's West Virginia rally of 29 September 2018 (newsweek.51330: his mocking of
-    # Feinstein there)
-    ["cnn.304447", "newsweek.51310", "newsweek.51330"],
-    [  # Sulawesi earthquake and tsunami
+    [  # Trump's West Virginia rally of 29 September 2018, and what he said there: on
+        # Feinstein (newsweek.51330), on Kavanaugh (cnn.304489), on Kim (cnbc.com.6790)
+        "cnn.304447", "newsweek.51310", "newsweek.51330", "cnn.304489", "cnbc.com.6790",
+    ],
+    [  # Sulawesi earthquake and tsunami: the toll, the rescue in Palu, the air traffic
+        # controller who died keeping a plane safe (nytimes.184860, telegraph.405422,
+        # newsweek.51340)
         "nytimes.184837", "euronews-en.153835", "reuters.218863", "reuters.218865",
-        "euronews-en.153797",
+        "euronews-en.153797", "nytimes.184860", "telegraph.405422", "newsweek.51340",
     ],
     [  # Ryder Cup 2018
         "independent.226301", "reuters.218923", "reuters.218914", "euronews-en.153826",

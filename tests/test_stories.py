@@ -39,10 +39,15 @@ def write_part(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def run(output: Path, run_id: str, parts: list[list[dict[str, Any]]]) -> pd.DataFrame:
+def run(
+    output: Path,
+    run_id: str,
+    parts: list[list[dict[str, Any]]],
+    settings: StorySettings | None = None,
+) -> pd.DataFrame:
     """Link and commit one run, its files published as the flow will; its articles back."""
     files = [write_part(output / "_in" / f"{run_id}-{i}.parquet", p) for i, p in enumerate(parts)]
-    articles = link_run(output, run_id, files, StorySettings())
+    articles = link_run(output, run_id, files, settings or StorySettings())
     return pd.read_parquet(articles).set_index("source")
 
 
@@ -103,6 +108,43 @@ def test_the_same_article_in_two_runs_keeps_its_story_and_a_story_keeps_its_id(
     stories = pd.read_parquet(tmp_path / "stories")
     latest = stories[stories["run_id"] == "r2"].set_index("story_id").loc[story_id]
     assert latest["n_articles"] == 3 and latest["n_new"] == 1
+
+
+# No article joins a story on its own: only folding at the end of a run can group them.
+ALONE = StorySettings(story_threshold=1.01)
+
+
+def test_a_runs_new_stories_of_one_event_fold_into_the_first(tmp_path: Path) -> None:
+    flood = article(texts.FLOOD, "d.example/flood")
+    articles = run(tmp_path, "r1", [[*PACT, flood]], ALONE)
+    first = f"st-{PACT[0]['article_id']}"
+    assert set(
+        articles.loc[["a.example/pact", "b.example/pact", "c.example/pact"], "story_id"]
+    ) == {first}
+    assert articles.loc["d.example/flood", "story_id"] == f"st-{flood['article_id']}"
+    stories = pd.read_parquet(tmp_path / "stories").set_index("story_id")
+    assert sorted(stories.index) == sorted([first, f"st-{flood['article_id']}"])
+    assert stories.loc[first, "n_articles"] == 3
+    assert sorted(stories.loc[first, "article_ids"]) == sorted(a["article_id"] for a in PACT)
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        indexed = dict(db.execute("SELECT story_id, n_articles FROM stories"))
+    assert indexed == {first: 3, f"st-{flood['article_id']}": 1}
+
+
+def test_a_new_story_folds_into_an_earlier_runs_story_which_keeps_its_id(tmp_path: Path) -> None:
+    first = run(tmp_path, "r1", [PACT[:1]], ALONE)
+    story_id = first.loc["a.example/pact", "story_id"]
+    second = run(tmp_path, "r2", [PACT[1:]], ALONE)
+    assert set(second["story_id"]) == {story_id}
+    stories = pd.read_parquet(tmp_path / "stories")
+    latest = stories[stories["run_id"] == "r2"].set_index("story_id").loc[story_id]
+    assert latest["n_articles"] == 3 and latest["n_new"] == 2
+
+
+def test_two_events_with_the_same_people_do_not_fold_together(tmp_path: Path) -> None:
+    cosmodrome = [article(texts.COSMODROME, "a.example/space")]
+    articles = run(tmp_path, "r1", [[PACT[0], *cosmodrome]], ALONE)
+    assert articles["story_id"].nunique() == 2
 
 
 def test_publication_dates_outside_the_window_start_a_new_story(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ shares a whole band is a candidate, kept when its estimated Jaccard similarity r
 the most of the article's heaviest terms are candidates, and the article joins the one whose
 centroid is closest (cosine), when that reaches `story_threshold` and the story's dates are
 within `window_days` of the article's. A duplicate always joins its original's story. A story
-keeps the id of the article that founded it (`st-<article_id>`) however it grows.
+keeps the id of the article that founded it (`st-<article_id>`) however it grows. At the end of
+a run, `merge.py` folds the stories the run began into older ones with a close centroid.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class StorySettings:
 
     duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-shingles
     story_threshold: float = 0.24  # cosine of tf-idf key terms, article vs story centroid
+    merge_threshold: float = 0.26  # cosine of story centroids: a run's new story folds in
     window_days: float = 7.0  # a story spans at most this far around its members' dates
     bands: int = 32  # LSH bands of NUM_PERM // bands rows each
     query_terms: int = 20  # heaviest terms of an article used to find candidate stories

@@ -208,6 +208,24 @@ class StoryIndex:
             [(t, story.story_id) for t in key_terms if t not in known],
         )
 
+    def new_stories(self) -> list[str]:
+        """Ids of the stories this run began (none of the committed index), in founding order."""
+        select = (
+            "SELECT story_id FROM main.articles WHERE story_id NOT IN "
+            "(SELECT story_id FROM b.stories) GROUP BY story_id ORDER BY min(seen), story_id"
+        )
+        return [sid for (sid,) in self.db.execute(select)]
+
+    def fold(self, story_id: str, into: Story, key_terms: list[str]) -> None:
+        """Move the articles of `story_id`, a story this run began, into the story `into`
+        (already combined with it), and forget `story_id`."""
+        self.db.execute(
+            "UPDATE main.articles SET story_id = ? WHERE story_id = ?", (into.story_id, story_id)
+        )
+        for table in ("stories", "story_terms"):
+            self.db.execute(f"DELETE FROM main.{table} WHERE story_id = ?", (story_id,))
+        self.put_story(into, key_terms)
+
     def members(self, story_id: str) -> list[tuple[str, str | None, str | None, float | None]]:
         """(article_id, lang, site, published) of every article of the story, by first seen."""
         rows = self._both(

@@ -28,6 +28,7 @@ from newslib.output.cache import STAGING_DIR
 from newslib.output.write import DatasetWriter, StagedDataset
 from newslib.stories.assign import Link, StorySettings, link_article
 from newslib.stories.index import StoryIndex, committed_runs
+from newslib.stories.merge import fold_new_stories
 from newslib.stories.rows import (
     ARTICLE_COLUMNS,
     LINK_COLUMNS,
@@ -93,13 +94,34 @@ def link_run_articles(
                 row |= dict(zip(LINK_COLUMNS, values, strict=True))
             index.flush()
             linked.write(rows)
+        folded = fold_new_stories(index, settings)
+        index.flush()
+        articles = relabel(output, run_id, linked.close(), folded)
         stories = DatasetWriter(output, "stories", run_id)
         for row in story_rows(index, run_id):
             stories.write([row])
     finally:
         index.close()
     unlinked.unlink()
-    return linked.close(), stories.close()
+    return articles, stories.close()
+
+
+def relabel(
+    output: Path, run_id: str, articles: StagedDataset, folded: dict[str, str]
+) -> StagedDataset:
+    """The run's linked articles file with the stories that were folded renamed."""
+    if not folded:
+        return articles
+    before = run_stories_dir(output, run_id) / "before-folding.parquet"
+    os.replace(articles.temporary, before)
+    relabelled = DatasetWriter(output, "articles", run_id)
+    for batch in pq.ParquetFile(before).iter_batches(READ_ROWS):
+        rows = batch.to_pylist()
+        for row in rows:
+            row["story_id"] = folded.get(row["story_id"], row["story_id"])
+        relabelled.write(rows)
+    before.unlink()
+    return relabelled.close()
 
 
 def link_row(index: StoryIndex, row: dict[str, Any], settings: StorySettings) -> Link | None:
