@@ -1,8 +1,9 @@
 """Incremental story linking at scale: time per new article and memory as the index grows.
 
-Synthetic English-like articles (no model needed): each story has its own rare words (names,
-places) and its articles mix them with words drawn from a shared Zipf vocabulary; one article in
-twenty is a copy of another with a new footer. They arrive as nightly runs of `--run-size`
+Synthetic English-like articles (no model needed): each story has its own rare words, names
+(capitalised: people, places) and words of what happened (lower case), and its articles mix them
+with words drawn from a shared Zipf vocabulary; one article in twenty is a copy of another with
+a new footer. They arrive as nightly runs of `--run-size`
 articles into one output; each run is linked (`link_stories`) and committed, as a real run is.
 
     python -m benchmarks.stories --articles 100000 --run-size 10000 --output /tmp/bench-stories
@@ -52,7 +53,8 @@ class Generator:
 
     def story(self) -> list[dict[str, Any]]:
         rng = self.rng
-        names = [word(rng).capitalize() for _ in range(EVENT_WORDS)]
+        names = [word(rng).capitalize() for _ in range(EVENT_WORDS // 2)]
+        names += [word(rng) for _ in range(EVENT_WORDS - len(names))]  # what happened
         self.day += rng.random() * 0.01  # a few hundred stories a day
         articles = []
         for _ in range(rng.choice([1, 1, 1, 2, 2, 3, 4, 8])):

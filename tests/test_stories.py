@@ -12,9 +12,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
 from eval.stories import link_run
+from eval.testset import group_documents, read_lines
 from newslib.output.write import to_table, write_table_durably
+from newslib.stories import merge
 from newslib.stories.assign import StorySettings
+from newslib.stories.features import word_cases
+from newslib.stories.index import INDEX_VERSION, StoryIndex
 from newslib.stories.link import commit_stories, index_path, link_stories
 from tests import story_articles as texts
 
@@ -97,6 +102,47 @@ def test_two_events_with_the_same_people_stay_apart(tmp_path: Path) -> None:
     assert articles.loc["a.example/space", "story_id"] != articles.loc["a.example/pact", "story_id"]
 
 
+def english_documents(ntrex_dir: Path) -> list[dict[str, Any]]:
+    """The English NTREX documents the repository carries, as articles of other news."""
+    english = read_lines(ntrex_dir / NTREX_ENGLISH)
+    doc_ids = [line.split("\t")[0] for line in read_lines(ntrex_dir / NTREX_DOCUMENT_IDS)]
+    return [
+        article("\n".join(english[doc.start : doc.stop]), f"ntrex/{doc.doc_id}")
+        for doc in group_documents(doc_ids)
+    ]
+
+
+@pytest.mark.parametrize("gate", ["on", "off"])
+def test_two_events_with_the_same_people_stay_apart_in_an_index_of_other_news(
+    tmp_path: Path, ntrex_dir: Path, gate: str
+) -> None:
+    """In an index of other news, the names the two events share (Putin, Kim, Pyongyang,
+    Russia) are rare and weigh much: only what happened tells the events apart."""
+    settings = StorySettings() if gate == "on" else StorySettings(what_threshold=-1.0)
+    run(tmp_path, "r0", [english_documents(ntrex_dir)], settings)
+    cosmodrome = [
+        article(texts.COSMODROME, "a.example/space"),
+        article(texts.COSMODROME_OTHER_SITE, "b.example/space"),
+    ]
+    articles = run(tmp_path, "r1", [[*PACT, *cosmodrome]], settings)
+    pact = articles.loc[["a.example/pact", "b.example/pact", "c.example/pact"], "story_id"]
+    space = articles.loc[["a.example/space", "b.example/space"], "story_id"]
+    assert pact.nunique() == 1 and space.nunique() == 1
+    # Without the gate on what happened, the names alone join the two events.
+    assert (space.iloc[0] != pact.iloc[0]) == (gate == "on")
+
+
+def test_names_are_the_words_written_capitalised_inside_sentences(tmp_path: Path) -> None:
+    text = "Floods hit Kelantan. Officials in Kelantan said floods rose.\nRescue teams came."
+    cases = word_cases(text)
+    assert cases[("kelantan", True)] == 2 and cases[("flood", False)] == 1
+    assert ("flood", True) not in cases and ("rescue", True) not in cases  # sentence starts
+    index = StoryIndex(tmp_path / "index.sqlite", tmp_path / "delta.sqlite")
+    index.count_cases(cases)
+    assert index.names(["kelantan", "flood", "official"]) == {"kelantan"}
+    index.close()
+
+
 def test_the_same_article_in_two_runs_keeps_its_story_and_a_story_keeps_its_id(
     tmp_path: Path,
 ) -> None:
@@ -114,7 +160,11 @@ def test_the_same_article_in_two_runs_keeps_its_story_and_a_story_keeps_its_id(
 ALONE = StorySettings(story_threshold=1.01)
 
 
-def test_a_runs_new_stories_of_one_event_fold_into_the_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stories_at_a_time", [1, 1000])
+def test_a_runs_new_stories_of_one_event_fold_into_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stories_at_a_time: int
+) -> None:
+    monkeypatch.setattr(merge, "STORIES_AT_A_TIME", stories_at_a_time)  # pages of new stories
     flood = article(texts.FLOOD, "d.example/flood")
     articles = run(tmp_path, "r1", [[*PACT, flood]], ALONE)
     first = f"st-{PACT[0]['article_id']}"
@@ -194,6 +244,19 @@ def test_an_index_naming_a_run_missing_from_runs_is_rebuilt(tmp_path: Path) -> N
         ids = {a for (a,) in db.execute("SELECT article_id FROM articles")}
     assert runs == {"r1", "r2"}
     assert ids == {PACT[0]["article_id"], PACT[1]["article_id"]}
+
+
+def test_an_index_of_an_older_version_is_rebuilt(tmp_path: Path) -> None:
+    first = run(tmp_path, "r1", [PACT[:2]])
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        db.execute("DELETE FROM meta WHERE key = 'version'")
+        db.execute("DELETE FROM cases")  # an index from before the counts were kept
+    second = run(tmp_path, "r2", [PACT[2:]])
+    assert second.loc["c.example/pact", "story_id"] == first.loc["a.example/pact", "story_id"]
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
+        counted = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert version == INDEX_VERSION and counted > 0
 
 
 def test_failed_rows_stay_and_get_no_story(tmp_path: Path) -> None:

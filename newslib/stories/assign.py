@@ -13,6 +13,7 @@ a run, `merge.py` folds the stories the run began into older ones with a close c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from newslib.stories.features import (
     normalized,
     signature,
     weigh,
+    without,
 )
 from newslib.stories.index import IndexedArticle, Story, StoryIndex
 
@@ -39,8 +41,9 @@ class StorySettings:
     """The method's thresholds (README "Stories" says how they were chosen and what they give)."""
 
     duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-shingles
-    story_threshold: float = 0.24  # cosine of tf-idf key terms, article vs story centroid
-    merge_threshold: float = 0.26  # cosine of story centroids: a run's new story folds in
+    story_threshold: float = 0.17  # cosine of tf-idf key terms, article vs story centroid
+    merge_threshold: float = 0.20  # cosine of story centroids: a run's new story folds in
+    what_threshold: float = 0.10  # cosine without the names: both also tell the same happening
     window_days: float = 7.0  # a story spans at most this far around its members' dates
     bands: int = 32  # LSH bands of NUM_PERM // bands rows each
     query_terms: int = 20  # heaviest terms of an article used to find candidate stories
@@ -119,21 +122,33 @@ def closest_story(
     query = sorted(vector, key=lambda t: -vector[t])[: settings.query_terms]
     hits = index.stories_with_terms(query)
     ranked = sorted(hits, key=lambda sid: (-hits[sid], sid))[: settings.candidates]
-    best: tuple[Story, float] | None = None
-    for story_id in ranked:
-        story = index.story(story_id)
-        if story is None or not within_window(story, published, settings.window_days):
-            continue
-        similarity = cosine(vector, normalized(story.centroid))
-        if similarity >= settings.story_threshold and (best is None or similarity > best[1]):
-            best = (story, similarity)
-    return best
+    stories = [index.story(story_id) for story_id in ranked]
+    close = [
+        (story, cosine(vector, normalized(story.centroid)))
+        for story in stories
+        if story is not None and within_window(story, published, settings.window_days)
+    ]
+    close = [(story, s) for story, s in close if s >= settings.story_threshold]
+    names = index.names([*vector, *(t for story, _ in close for t in story.centroid)])
+    close = [
+        (story, s)
+        for story, s in close
+        if same_happening(vector, story.centroid, names, settings.what_threshold)
+    ]
+    return max(close, key=lambda pair: pair[1], default=None)
+
+
+def same_happening(a: Vector, b: Vector, names: Set[str], threshold: float) -> bool:
+    """True when `a` and `b` are alike beyond the names they share (people, places): two
+    events with the same people differ in what happened."""
+    return cosine(without(a, names), without(normalized(b), names)) >= threshold
 
 
 def article_vector(index: StoryIndex, text: ArticleText) -> Vector:
     """The article's tf-idf key-term vector; the article is counted in the term statistics."""
     terms = text.about()
     index.count_document(terms)
+    index.count_cases(text.cases())
     frequencies = index.document_frequencies(terms)
     n = index.n_documents()
     return weigh(terms, {t: idf_weight(n, f) for t, f in frequencies.items()})

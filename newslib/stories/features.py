@@ -4,7 +4,9 @@ Near-duplicates are judged on the exact wording (MinHash of word 3-shingles of t
 translation: a copy with another footer shares most shingles, a paraphrase almost none). Stories
 are judged on what the article is about: its key terms (title, summary and the start of the
 translation; stop words out, plurals folded), weighted by how rare they are in the index, so
-that two reports of one event share their rare words even when worded differently.
+that two reports of one event share their rare words even when worded differently. Among them,
+names (words the index mostly meets capitalised inside a sentence: people, places) say who and
+where; the other terms say what happened, and two events with the same people differ there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +27,7 @@ LEAD_WORDS = 400  # the start of a translation says what it is about; the rest a
 TOP_TERMS = 60  # key terms kept per article
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD_OR_BREAK = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[.!?:\n]")  # a break begins a sentence
 
 # Words that say nothing about which event an article reports.
 STOP_WORDS_TEXT = """
@@ -65,6 +69,27 @@ def key_terms(text: str) -> Counter[str]:
     )
 
 
+def word_cases(text: str) -> Counter[tuple[str, bool]]:
+    """(folded key-term word, written capitalised?) for each word of `text` that does not begin
+    a sentence or a line (where any word is capitalised)."""
+    cases: Counter[tuple[str, bool]] = Counter()
+    starts = True
+    for token in _WORD_OR_BREAK.findall(text):
+        if token in ".!?:\n":
+            starts = True
+            continue
+        word = token.lower()
+        if not starts and word not in STOP_WORDS:
+            cases[fold(word), token[0].isupper()] += 1
+        starts = False
+    return cases
+
+
+def without(vector: Vector, names: Set[str]) -> Vector:
+    """`vector` without the terms of `names`, scaled to unit length again: what happened."""
+    return normalized({t: w for t, w in vector.items() if t not in names})
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash signature (NUM_PERM uint32 values) of the word 3-shingles of `text`."""
     tokens = words(text)
@@ -89,6 +114,10 @@ class ArticleText:
     title: str | None
     summary: str | None
     translation: str
+
+    def cases(self) -> Counter[tuple[str, bool]]:
+        """How the article writes its words (the title left out: headlines capitalise all)."""
+        return word_cases("\n".join(p for p in (self.summary, self.translation) if p))
 
     def about(self) -> Counter[str]:
         """Term counts of what the article is about; the title counts double (names the event)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -43,7 +44,11 @@ CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, story_id TEXT NOT NU
 CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms (term);
 CREATE INDEX IF NOT EXISTS story_terms_story ON story_terms (story_id);
 CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (
+    term TEXT PRIMARY KEY, capitalised INTEGER NOT NULL, lower INTEGER NOT NULL);
 """
+# What an index's tables hold; an index of another version is rebuilt (2: `cases` added).
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,27 @@ class StoryIndex:
         )
         self._add_meta("n_documents", 1)
 
+    def count_cases(self, cases: Counter[tuple[str, bool]]) -> None:
+        """Add an article's words to the counts of how the index writes them."""
+        totals: dict[str, list[int]] = {}
+        for (term, capitalised), n in cases.items():
+            totals.setdefault(term, [0, 0])[0 if capitalised else 1] += n
+        self.db.executemany(
+            "INSERT INTO cases VALUES (?, ?, ?) ON CONFLICT(term) DO UPDATE SET "
+            "capitalised = capitalised + excluded.capitalised, lower = lower + excluded.lower",
+            [(t, c, low) for t, (c, low) in totals.items()],
+        )
+
+    def names(self, terms: Iterable[str]) -> set[str]:
+        """The terms the index meets capitalised more often than not inside sentences."""
+        balance: dict[str, int] = {}
+        for chunk in chunks(sorted(set(terms))):
+            marks = ",".join("?" * len(chunk))
+            select = f"SELECT term, capitalised - lower FROM {{s}}.cases WHERE term IN ({marks})"
+            for term, difference in self._both(select, chunk):
+                balance[term] = balance.get(term, 0) + difference
+        return {t for t, difference in balance.items() if difference > 0}
+
     def _add_meta(self, key: str, amount: int) -> None:
         self.db.execute(
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + ?",
@@ -208,13 +234,33 @@ class StoryIndex:
             [(t, story.story_id) for t in key_terms if t not in known],
         )
 
-    def new_stories(self) -> list[str]:
-        """Ids of the stories this run began (none of the committed index), in founding order."""
-        select = (
-            "SELECT story_id FROM main.articles WHERE story_id NOT IN "
-            "(SELECT story_id FROM b.stories) GROUP BY story_id ORDER BY min(seen), story_id"
+    # Folding (merge.py): the stories this run began, numbered in founding order in the delta
+    def number_new_stories(self) -> None:
+        """Record the stories this run began (none of the committed index) with the order in
+        which they were founded, in a table of the delta that `commit` leaves behind."""
+        self.db.executescript(
+            "DROP TABLE IF EXISTS main.new_stories;"
+            "CREATE TABLE main.new_stories (story_id TEXT PRIMARY KEY,"
+            " founded INTEGER NOT NULL UNIQUE, folded_into TEXT);"
         )
-        return [sid for (sid,) in self.db.execute(select)]
+        self.db.execute(
+            "INSERT INTO main.new_stories SELECT story_id, min(seen), NULL FROM main.articles "
+            "WHERE story_id NOT IN (SELECT story_id FROM b.stories) GROUP BY story_id"
+        )
+
+    def new_stories_after(self, founded: int, limit: int) -> list[tuple[str, int]]:
+        """(story id, founding number) of the next `limit` new stories founded after `founded`."""
+        select = (
+            "SELECT story_id, founded FROM main.new_stories WHERE founded > ? "
+            "ORDER BY founded LIMIT ?"
+        )
+        return self.db.execute(select, (founded, limit)).fetchall()
+
+    def founded(self, story_id: str) -> int | None:
+        """A new story's founding number; None for a story of the committed index."""
+        select = "SELECT founded FROM main.new_stories WHERE story_id = ?"
+        row = self.db.execute(select, (story_id,)).fetchone()
+        return None if row is None else int(row[0])
 
     def fold(self, story_id: str, into: Story, key_terms: list[str]) -> None:
         """Move the articles of `story_id`, a story this run began, into the story `into`
@@ -224,7 +270,23 @@ class StoryIndex:
         )
         for table in ("stories", "story_terms"):
             self.db.execute(f"DELETE FROM main.{table} WHERE story_id = ?", (story_id,))
+        self.db.execute(
+            "UPDATE main.new_stories SET folded_into = ? WHERE story_id = ?",
+            (into.story_id, story_id),
+        )
         self.put_story(into, key_terms)
+
+    def folded_into(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """{story id: the story it was folded into} for those of `story_ids` that were folded."""
+        folded: dict[str, str] = {}
+        for chunk in chunks(sorted(set(story_ids))):
+            marks = ",".join("?" * len(chunk))
+            select = (
+                "SELECT story_id, folded_into FROM main.new_stories "
+                f"WHERE folded_into IS NOT NULL AND story_id IN ({marks})"
+            )
+            folded.update(self.db.execute(select, chunk).fetchall())
+        return folded
 
     def members(self, story_id: str) -> list[tuple[str, str | None, str | None, float | None]]:
         """(article_id, lang, site, published) of every article of the story, by first seen."""
@@ -262,6 +324,12 @@ class StoryIndex:
                 "ON CONFLICT(term) DO UPDATE SET n = n + excluded.n"
             )
             self.db.execute(
+                "INSERT INTO b.cases SELECT term, capitalised, lower FROM main.cases WHERE true "
+                "ON CONFLICT(term) DO UPDATE SET capitalised = capitalised + excluded.capitalised,"
+                " lower = lower + excluded.lower"
+            )
+            self.db.execute("INSERT OR REPLACE INTO b.meta VALUES ('version', ?)", (INDEX_VERSION,))
+            self.db.execute(
                 "INSERT INTO b.meta SELECT key, value FROM main.meta WHERE key = 'n_documents' "
                 "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value"
             )
@@ -287,11 +355,16 @@ def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
 
 
 def committed_runs(committed: Path) -> set[str]:
-    """Runs the committed index describes (empty when there is no index)."""
+    """Runs the committed index describes (empty when there is no index; an index of another
+    version, damaged or not an index describes none that exist, so the caller rebuilds it)."""
     if not committed.exists():
         return set()
     with closing(sqlite3.connect(committed)) as db:
         try:
-            return {r for (r,) in db.execute("SELECT run_id FROM runs")}
-        except sqlite3.DatabaseError:  # damaged or not an index: the caller rebuilds it
+            runs = {r for (r,) in db.execute("SELECT run_id FROM runs")}
+            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.DatabaseError:
             return {"<unreadable>"}
+    if runs and (version is None or version[0] != INDEX_VERSION):
+        return {"<another version>"}
+    return runs

@@ -96,7 +96,9 @@ def link_run_articles(
             linked.write(rows)
         folded = fold_new_stories(index, settings)
         index.flush()
-        articles = relabel(output, run_id, linked.close(), folded)
+        articles = linked.close()
+        if folded:
+            articles = relabel(output, run_id, articles, index)
         stories = DatasetWriter(output, "stories", run_id)
         for row in story_rows(index, run_id):
             stories.write([row])
@@ -106,17 +108,14 @@ def link_run_articles(
     return articles, stories.close()
 
 
-def relabel(
-    output: Path, run_id: str, articles: StagedDataset, folded: dict[str, str]
-) -> StagedDataset:
-    """The run's linked articles file with the stories that were folded renamed."""
-    if not folded:
-        return articles
+def relabel(output: Path, run_id: str, articles: StagedDataset, index: StoryIndex) -> StagedDataset:
+    """The run's linked articles file again, the stories that were folded renamed."""
     before = run_stories_dir(output, run_id) / "before-folding.parquet"
     os.replace(articles.temporary, before)
     relabelled = DatasetWriter(output, "articles", run_id)
     for batch in pq.ParquetFile(before).iter_batches(READ_ROWS):
         rows = batch.to_pylist()
+        folded = index.folded_into(r["story_id"] for r in rows if r["story_id"])
         for row in rows:
             row["story_id"] = folded.get(row["story_id"], row["story_id"])
         relabelled.write(rows)

@@ -13,28 +13,39 @@ published ever disappears.
 
 from __future__ import annotations
 
-from newslib.stories.assign import StorySettings, within_window
+from newslib.stories.assign import StorySettings, same_happening, within_window
 from newslib.stories.features import cosine, normalized
 from newslib.stories.index import Story, StoryIndex
 
+STORIES_AT_A_TIME = 1000  # new stories read at a time: memory does not grow with the run
 
-def fold_new_stories(index: StoryIndex, settings: StorySettings) -> dict[str, str]:
-    """Fold the run's new stories into older close ones; {folded story id: the one it joined}."""
-    founded = {sid: rank for rank, sid in enumerate(index.new_stories())}
-    folded: dict[str, str] = {}
-    for story_id in founded:
-        story = index.story(story_id)
-        assert story is not None  # a new story's row is in the run's delta
-        older = {
-            sid for sid in candidates(index, story, settings)
-            if sid not in folded and founded.get(sid, -1) < founded[story_id]
-        }  # fmt: skip
-        target = closest_older(index, story, older, settings)
-        if target is not None:
-            merged = combine(target, story, settings)
-            index.fold(story_id, merged, heaviest(merged, settings.posting_terms))
-            folded[story_id] = target.story_id
+
+def fold_new_stories(index: StoryIndex, settings: StorySettings) -> int:
+    """Fold the run's new stories into older close ones; how many were folded."""
+    index.number_new_stories()
+    folded, last = 0, -1
+    while page := index.new_stories_after(last, STORIES_AT_A_TIME):
+        for story_id, founded in page:
+            story = index.story(story_id)
+            assert story is not None  # a new story is folded only when its turn comes
+            older = {
+                sid
+                for sid in candidates(index, story, settings)
+                if founded_before(index, sid, founded)
+            }
+            target = closest_older(index, story, older, settings)
+            if target is not None:
+                merged = combine(target, story, settings)
+                index.fold(story_id, merged, heaviest(merged, settings.posting_terms))
+                folded += 1
+        last = page[-1][1]
     return folded
+
+
+def founded_before(index: StoryIndex, story_id: str, founded: int) -> bool:
+    """True for a story of an earlier run, or one this run began before story number `founded`."""
+    number = index.founded(story_id)
+    return number is None or number < founded
 
 
 def candidates(index: StoryIndex, story: Story, settings: StorySettings) -> list[str]:
@@ -50,18 +61,23 @@ def closest_older(
     """The story of `older` whose centroid is closest to `story`'s, at or above the merge
     threshold, and whose dates are within the window of `story`'s."""
     center = normalized(story.centroid)
-    best: tuple[Story, float] | None = None
+    close = []
     for story_id in sorted(older):
         other = index.story(story_id)
-        if other is None or not all(
+        if other is not None and all(
             within_window(other, date, settings.window_days)
             for date in (story.first_published, story.last_published)
         ):
-            continue
-        similarity = cosine(center, normalized(other.centroid))
-        if similarity >= settings.merge_threshold and (best is None or similarity > best[1]):
-            best = (other, similarity)
-    return best[0] if best else None
+            similarity = cosine(center, normalized(other.centroid))
+            if similarity >= settings.merge_threshold:
+                close.append((other, similarity))
+    names = index.names([*center, *(t for other, _ in close for t in other.centroid)])
+    close = [
+        (other, s)
+        for other, s in close
+        if same_happening(center, other.centroid, names, settings.what_threshold)
+    ]
+    return max(close, key=lambda pair: pair[1], default=(None, 0.0))[0]
 
 
 def combine(target: Story, story: Story, settings: StorySettings) -> Story:
