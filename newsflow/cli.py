@@ -29,6 +29,7 @@ from newsflow.options import (
 from newsflow.terminal import console, say, until_the_flow_logs
 from newslib.config import RunConfig
 from newslib.progress import Heartbeat
+from newslib.stop import STOP_CODES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
 
@@ -149,6 +150,8 @@ def run(inputs: list[Path], **options: Any) -> None:
         try:
             summary = until_the_flow_logs(lambda: translate_news(config))
         except Exception as error:
+            if STOP_CODES:  # a stop interrupted Prefect mid-step: report the stop, not a failure
+                shutdown.exit_now(STOP_CODES[0])
             raise fail(f"the run failed: {type(error).__name__}: {error}") from None
     print_summary(summary, config.output)
     raise typer.Exit(EXIT_SOME_FAILED if summary["n_failed"] else EXIT_OK)

@@ -60,7 +60,7 @@ def _peak_while_reading(path: Path) -> tuple[int, int, Counter[str]]:
 @pytest.mark.slow
 def test_memory_does_not_grow_with_the_archive(tmp_path: Path) -> None:
     small, large = tmp_path / "small.warc.gz", tmp_path / "large.warc.gz"
-    _archive(small, 1_000)
+    streamed_small = _archive(small, 1_000)
     streamed = _archive(large, 4_000)
     # Imports and the extractor's bounded caches (which fill with the pages met, up to their
     # size) outside the measure: read the large archive once first, so that what is measured
@@ -73,6 +73,9 @@ def test_memory_does_not_grow_with_the_archive(tmp_path: Path) -> None:
     assert (read_small, read_large) == (10, 40)
     assert skipped_large == {"request record": 4_000, "not HTML (image/jpeg)": 3_960}
     assert sum(skipped_small.values()) + read_small == 2_000  # records of the smaller file
-    # Four times the records and bytes, not four times the memory; and far less than the file.
-    assert peak_large < 2 * peak_small
+    # Four times the records and bytes, and the peak grows by less than 1% of the bytes read
+    # beyond the small archive's (holding the skipped bodies would be 100%); far less than the
+    # file. (A ratio of the two peaks was flaky: 394 KB against 153 KB was seen once, the
+    # bounded caches and the collector's timing, not reading.)
+    assert peak_large - peak_small < (streamed - streamed_small) / 100
     assert peak_large < streamed / 20
