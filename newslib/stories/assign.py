@@ -23,10 +23,12 @@ from newslib.stories.features import (
     ArticleText,
     Vector,
     cosine,
+    heaviest,
     idf_weight,
     jaccard,
     normalized,
     signature,
+    summed,
     weigh,
     without,
 )
@@ -119,7 +121,7 @@ def closest_story(
     index: StoryIndex, vector: Vector, published: float | None, settings: StorySettings
 ) -> tuple[Story, float] | None:
     """The candidate story whose centroid is closest to `vector`, at or above the threshold."""
-    query = sorted(vector, key=lambda t: -vector[t])[: settings.query_terms]
+    query = heaviest(vector, settings.query_terms)
     hits = index.stories_with_terms(query)
     ranked = sorted(hits, key=lambda sid: (-hits[sid], sid))[: settings.candidates]
     stories = [index.story(story_id) for story_id in ranked]
@@ -129,13 +131,19 @@ def closest_story(
         if story is not None and within_window(story, published, settings.window_days)
     ]
     close = [(story, s) for story, s in close if s >= settings.story_threshold]
+    return closest_agreeing(index, vector, close, settings.what_threshold)
+
+
+def closest_agreeing(
+    index: StoryIndex, vector: Vector, close: list[tuple[Story, float]], threshold: float
+) -> tuple[Story, float] | None:
+    """The most similar of the `close` (story, similarity) pairs that agrees with `vector` on
+    what happened; None when none does."""
     names = index.names([*vector, *(t for story, _ in close for t in story.centroid)])
-    close = [
-        (story, s)
-        for story, s in close
-        if same_happening(vector, story.centroid, names, settings.what_threshold)
+    agreeing = [
+        (story, s) for story, s in close if same_happening(vector, story.centroid, names, threshold)
     ]
-    return max(close, key=lambda pair: pair[1], default=None)
+    return max(agreeing, key=lambda pair: pair[1], default=None)
 
 
 def same_happening(a: Vector, b: Vector, names: Set[str], threshold: float) -> bool:
@@ -163,11 +171,7 @@ def headline(text: ArticleText) -> str:
 
 def grow(story: Story, article: NewArticle, vector: Vector, settings: StorySettings) -> Story:
     """`story` with `article` added: counts, dates, centroid and maybe a new representative."""
-    centroid = dict(story.centroid)
-    for term, weight in vector.items():
-        centroid[term] = centroid.get(term, 0.0) + weight
-    kept = sorted(centroid.items(), key=lambda item: (-item[1], item[0]))
-    story.centroid = dict(kept[: settings.centroid_terms])
+    story.centroid = summed(story.centroid, vector, settings.centroid_terms)
     dates = [d for d in (story.first_published, story.last_published, article.published) if d]
     story.first_published = min(dates) if dates else None
     story.last_published = max(dates) if dates else None
@@ -197,8 +201,7 @@ def link_article(
     link = known or decide(index, article, values, keys, vector, settings)
     story = index.story(link.story_id) or Story(link.story_id, 0, None, None, {}, "", None, None)
     story = grow(story, article, vector, settings)
-    heaviest = sorted(story.centroid, key=lambda t: -story.centroid[t])[: settings.posting_terms]
-    index.put_story(story, heaviest)
+    index.put_story(story, heaviest(story.centroid, settings.posting_terms))
     record = IndexedArticle(
         article.article_id, link.story_id, link.duplicate_of, link.duplicate_similarity,
         article.published, article.lang, article.site, index.next_seen(), values,

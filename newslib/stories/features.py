@@ -141,6 +141,19 @@ def weigh(terms: Counter[str], idf: dict[str, float], keep: int = TOP_TERMS) -> 
     return normalized(dict(top))
 
 
+def heaviest(vector: Vector, count: int) -> list[str]:
+    """The `count` terms of `vector` with the largest weights."""
+    return sorted(vector, key=lambda t: -vector[t])[:count]
+
+
+def summed(a: Vector, b: Vector, keep: int) -> Vector:
+    """`a` + `b`, only the `keep` heaviest terms kept (ties by term, so it is reproducible)."""
+    total = dict(a)
+    for term, weight in b.items():
+        total[term] = total.get(term, 0.0) + weight
+    return dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:keep])
+
+
 def normalized(vector: Vector) -> Vector:
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {t: w / norm for t, w in vector.items()} if norm else {}

@@ -13,8 +13,8 @@ published ever disappears.
 
 from __future__ import annotations
 
-from newslib.stories.assign import StorySettings, same_happening, within_window
-from newslib.stories.features import cosine, normalized
+from newslib.stories.assign import StorySettings, closest_agreeing, within_window
+from newslib.stories.features import cosine, heaviest, normalized, summed
 from newslib.stories.index import Story, StoryIndex
 
 STORIES_AT_A_TIME = 1000  # new stories read at a time: memory does not grow with the run
@@ -36,7 +36,7 @@ def fold_new_stories(index: StoryIndex, settings: StorySettings) -> int:
             target = closest_older(index, story, older, settings)
             if target is not None:
                 merged = combine(target, story, settings)
-                index.fold(story_id, merged, heaviest(merged, settings.posting_terms))
+                index.fold(story_id, merged, heaviest(merged.centroid, settings.posting_terms))
                 folded += 1
         last = page[-1][1]
     return folded
@@ -50,7 +50,7 @@ def founded_before(index: StoryIndex, story_id: str, founded: int) -> bool:
 
 def candidates(index: StoryIndex, story: Story, settings: StorySettings) -> list[str]:
     """Stories sharing the most of `story`'s heaviest terms (itself excluded)."""
-    hits = index.stories_with_terms(heaviest(story, settings.query_terms))
+    hits = index.stories_with_terms(heaviest(story.centroid, settings.query_terms))
     hits.pop(story.story_id, None)
     return sorted(hits, key=lambda sid: (-hits[sid], sid))[: settings.candidates]
 
@@ -71,23 +71,13 @@ def closest_older(
             similarity = cosine(center, normalized(other.centroid))
             if similarity >= settings.merge_threshold:
                 close.append((other, similarity))
-    names = index.names([*center, *(t for other, _ in close for t in other.centroid)])
-    close = [
-        (other, s)
-        for other, s in close
-        if same_happening(center, other.centroid, names, settings.what_threshold)
-    ]
-    return max(close, key=lambda pair: pair[1], default=(None, 0.0))[0]
+    best = closest_agreeing(index, center, close, settings.what_threshold)
+    return best[0] if best else None
 
 
 def combine(target: Story, story: Story, settings: StorySettings) -> Story:
     """`target` with `story`'s members added: centroid, counts, dates and representative."""
-    centroid = dict(target.centroid)
-    for term, weight in story.centroid.items():
-        centroid[term] = centroid.get(term, 0.0) + weight
-    kept = dict(
-        sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[: settings.centroid_terms]
-    )
+    kept = summed(target.centroid, story.centroid, settings.centroid_terms)
     dates = [
         d
         for d in (
@@ -105,7 +95,3 @@ def combine(target: Story, story: Story, settings: StorySettings) -> Story:
         max(dates, default=None), kept, rep.rep_article, rep.rep_title, rep.rep_summary,
         rep.rep_vector,
     )  # fmt: skip
-
-
-def heaviest(story: Story, count: int) -> list[str]:
-    return sorted(story.centroid, key=lambda t: -story.centroid[t])[:count]
