@@ -9,7 +9,9 @@
 
 Output lengths are forced so both do the same model work: every sentence exactly
 `sentence_tokens` tokens and then its end token (so no sentence is flagged as cut off), every
-summary the summarizer's generation config's length (pipeline_model.SUMMARY_TOKENS).
+summary the summarizer's generation config's length (pipeline_model.SUMMARY_TOKENS). With
+`outputs="references"` the words of each output are the NTREX English (`pipeline_outputs`), in
+both configurations' summaries too.
 The time of each stage is read by wrapping the library functions the flow's tasks call.
 """
 
@@ -20,12 +22,14 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from benchmarks.bench_worker import peak_rss
+from benchmarks.pipeline_outputs import ReferenceLines, reference_outputs
 
 NAIVE = "naive"
 NEWSFLOW = "newsflow"
@@ -33,6 +37,8 @@ NEWSFLOW_TRANSFORMERS = "newsflow-transformers"
 CONFIGURATIONS = (NAIVE, NEWSFLOW, NEWSFLOW_TRANSFORMERS)
 STAGES = ("prepare", "translate", "repair", "summarize", "stories", "score", "write")
 MODEL_STAGES = ("translate", "repair", "summarize")
+# What the outputs say: the NTREX English, or the model's own (random) words.
+REFERENCES, MODEL = "references", "model"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Job:
     warmup: str  # a one-sentence article, for the warm-up run
     sentence_tokens: int
     beams: int
+    outputs: str = REFERENCES
 
 
 @dataclass
@@ -56,6 +63,7 @@ class Measured:
     ok: int = 0
     sentences: int = 0
     repair_rate: float = 0.0  # segments decoded a second time / segments translated
+    reference_share: float = 0.0  # outputs that carried the NTREX English (outputs=references)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     peak_bytes: int = 0
 
@@ -130,10 +138,11 @@ def run_naive(job: Job) -> Measured:
     summarizer = AutoModelForSeq2SeqLM.from_pretrained(job.summarizer, dtype=torch.float32)
     english = tokenizer.convert_tokens_to_ids("eng_Latn")
     articles = articles_of(Path(job.inputs))
+    english_lines = [lines for _, lines in articles_of(Path(job.references))]
     measured = Measured(articles=len(articles), ok=len(articles))
     stages: dict[str, float] = defaultdict(float)
     started = time.perf_counter()
-    for lang, sentences in articles:
+    for (lang, sentences), reference in zip(articles, english_lines, strict=True):
         begin = time.perf_counter()
         tokenizer.src_lang = lang
         translated = []
@@ -150,7 +159,8 @@ def run_naive(job: Job) -> Measured:
         measured.sentences += len(sentences)
         stages["translate"] += time.perf_counter() - begin
         begin = time.perf_counter()
-        inputs = summary_tokenizer("\n".join(translated), truncation=True, return_tensors="pt")
+        summarized = reference if job.outputs == REFERENCES else translated
+        inputs = summary_tokenizer("\n".join(summarized), truncation=True, return_tensors="pt")
         summary_tokenizer.batch_decode(summarizer.generate(**inputs), skip_special_tokens=True)
         stages["summarize"] += time.perf_counter() - begin
     measured.seconds = time.perf_counter() - started
@@ -254,8 +264,11 @@ def run_newsflow(job: Job) -> Measured:
         )
 
     stages: dict[str, float] = defaultdict(float)
-    with forced_lengths(job):
+    references = ReferenceLines.read(Path(job.inputs), Path(job.references))
+    outputs = reference_outputs(references) if job.outputs == REFERENCES else nullcontext()
+    with forced_lengths(job), outputs:
         translate_news(config(job.warmup, os.path.join(job.work, "warmup"), None))
+        references.matched = references.unmatched = 0  # the warm-up's are not the run's
         with stage_timers(stages):
             measured_config = config(job.inputs, os.path.join(job.work, "out"), job.references)
             summary = translate_news(measured_config)
@@ -268,6 +281,7 @@ def run_newsflow(job: Job) -> Measured:
         ok=int(run["n_ok"]),
         sentences=int(run["n_segments"]),
         repair_rate=float(run["repair_rate"]),
+        reference_share=references.share,
         stage_seconds=dict(stages),
     )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.pipeline import choose_documents, markdown, parse_args, row_of, write_articles
+from benchmarks.pipeline_outputs import ReferenceLines
 from benchmarks.pipeline_worker import (
     MODEL_STAGES,
     NAIVE,
@@ -57,6 +58,22 @@ def test_rows_carry_rate_ratio_and_shares() -> None:
 def test_quick_is_the_default_configurations() -> None:
     args = parse_args(["--quick"])
     assert args.quick and args.configs == [NAIVE, NEWSFLOW] and args.beams == 4
+    assert args.outputs == "references" and parse_args(["--outputs", "model"]).outputs == "model"
+
+
+def test_a_segment_gets_the_english_of_its_line_or_of_its_share_of_it(tmp_path: Path) -> None:
+    for folder, lines in (
+        ("inputs", ["Satu  dua tiga.", "", "Empat lima enam tujuh. Lapan sembilan sepuluh."]),
+        ("references", ["One two three.", "", "Four five six seven. Eight nine ten."]),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "000_doc__zsm_Latn.txt").write_text("\n".join(lines), "utf-8")
+    references = ReferenceLines.read(tmp_path / "inputs", tmp_path / "references")
+    assert references.english_of("Satu dua tiga.") == "One two three."  # spaces collapsed
+    assert references.english_of("Lapan sembilan sepuluh.") == "Eight nine ten."
+    assert references.english_of("Empat lima enam tujuh.") == "Four five six seven."
+    assert references.english_of("Tiada di sini.") is None
+    assert references.share == pytest.approx(3 / 4)
 
 
 @pytest.mark.slow
@@ -91,4 +108,13 @@ def test_each_configuration_runs_the_articles_with_forced_lengths(
             # every first output exactly 7 tokens, ended by the model: none cut off
             first = segments[segments["repair"].isna()]
             assert (first["out_tokens"] == 7).all() and not first["flag_length_limit"].any()
+            # the outputs' words are the NTREX English of their sentences
+            assert measured.reference_share == 1.0
+            english = {
+                line
+                for path in (tmp_path / "references").glob("*.txt")
+                for line in path.read_text("utf-8").splitlines()
+            }
+            whole = segments[segments["translation"].isin(english)]
+            assert len(whole) >= 0.8 * len(segments)
         assert sum(measured.stage_seconds.get(s, 0.0) for s in MODEL_STAGES) <= measured.seconds
