@@ -271,24 +271,23 @@ def assemble_articles(articles: list[Row], segments: list[Row]) -> None:
 
 
 def translate_titles(articles: list[Row], translator: Translator, target_lang: str) -> None:
-    """Fill `title_translation` of every ok article that has a headline, in place.
+    """Fill `title_translation` and `title_flags` of every ok article with a headline, in place.
 
     A headline is translated on its own, not as part of the body (line N of `translation`
-    stays line N of `clean_text`), from its article's language: one batched call per language.
-    A headline already in the target language is kept as it is."""
-    by_lang: dict[str, list[Row]] = defaultdict(list)
+    stays line N of `clean_text`), from its article's language, and is checked and repaired as
+    a sentence is (`translate_segments`, the titles of a batch together): `title_flags` are the
+    flags its translation still has. A headline already in the target language is kept as it is.
+    """
+    headlines: list[tuple[Row, Row]] = []  # (article, its headline as a sentence row)
     for article in articles:
         title = article.get("title")
         if article["status"] != "ok" or not title:
             continue
-        if article["source_lang"] == target_lang:
-            article["title_translation"] = title
-        else:
-            by_lang[article["source_lang"]].append(article)
-    texts = {lang: [a["title"] for a in group] for lang, group in by_lang.items()}
-    for lang, results in translate_by_language(texts, translator).items():
-        for article, result in zip(by_lang[lang], results, strict=True):
-            article["title_translation"] = result.text
+        row = {"source_text": title, "source_lang": article["source_lang"]}
+        headlines.append((article, row | {"translated": row["source_lang"] != target_lang}))
+    translate_segments([row for _, row in headlines], translator)
+    for article, row in headlines:
+        article |= {"title_translation": row["translation"], "title_flags": flags_of(row)}
 
 
 def summarize_articles(

@@ -15,6 +15,7 @@ from newslib.batch import (
     assemble_articles,
     split_at_clause,
     translate_segments,
+    translate_titles,
 )
 from newslib.checks.flags import repair_stats
 from newslib.engines.transformers_translator import ProgressCallback, Translation
@@ -140,6 +141,33 @@ def test_a_repair_that_raises_more_flags_is_not_kept(scripted: ScriptedTranslato
     assert row["translation"] == first and row["first_translation"] is None
     assert row["first_flags"] == ["length_limit"] and row["flag_length_limit"]
     assert not row["flag_numbers"]
+
+
+def test_headlines_are_checked_and_repaired_and_keep_the_flags_left(
+    scripted: ScriptedTranslator,
+) -> None:
+    number = "Harga minyak naik 5 peratus"  # its repair still drops the number
+    scripted.first[number] = _out("Oil prices rise rise rise rise rise rise rise rise")
+    scripted.repaired[number] = _out("Oil prices rise sharply")
+    articles: list[dict[str, Any]] = [
+        {"status": "ok", "source_lang": "zsm_Latn", "title": SOURCES["loop"]},
+        {"status": "ok", "source_lang": "zsm_Latn", "title": SOURCES["good"]},
+        {"status": "ok", "source_lang": "zsm_Latn", "title": number},
+        {"status": "ok", "source_lang": "eng_Latn", "title": "Oil prices rise 5 percent"},
+        {"status": "ok", "source_lang": "zsm_Latn", "title": None},
+        {"status": "failed", "source_lang": None, "title": SOURCES["loop"]},
+    ]
+    translate_titles(articles, scripted, "eng_Latn")
+    loop, good, numbers, english, untitled, failed = articles
+    assert loop["title_translation"] == "The minister said the government would help the people."
+    assert loop["title_flags"] == []  # the loop was repaired
+    assert good["title_flags"] == [] and good["title_translation"].endswith("on Monday.")
+    assert numbers["title_translation"] == "Oil prices rise sharply"
+    assert numbers["title_flags"] == ["numbers"]  # what the repair could not mend is said
+    assert english["title_translation"] == english["title"] and english["title_flags"] == []
+    assert "title_flags" not in untitled and "title_flags" not in failed
+    # All titles of a language in one call, then the flagged ones in one repair call.
+    assert [(len(texts), repair) for texts, _, repair in scripted.calls] == [(3, False), (2, True)]
 
 
 def test_each_language_gets_one_repair_call(scripted: ScriptedTranslator) -> None:

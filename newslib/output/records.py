@@ -21,6 +21,7 @@ class ArticleRow(TypedDict):
     source: str
     title: str | None
     title_translation: str | None
+    title_flags: list[str] | None
     published_at: datetime | None
     url: str | None
     site: str | None

@@ -41,6 +41,12 @@ def metadata_columns() -> list[tuple[str, pa.DataType, str]]:
             "the headline in English, translated on its own (null: no headline or not ok)",
         ),
         (
+            "title_flags",
+            pa.list_(pa.string()),
+            "the checks the headline's translation fails after its repair (names as in "
+            "flag_*; empty: none; null: no headline or not ok)",
+        ),
+        (
             "published_at",
             pa.timestamp("us", tz="UTC"),
             "publication time, in UTC (a date alone: midnight UTC); null when unknown",
