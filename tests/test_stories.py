@@ -156,6 +156,19 @@ def test_the_same_article_in_two_runs_keeps_its_story_and_a_story_keeps_its_id(
     assert latest["n_articles"] == 3 and latest["n_new"] == 1
 
 
+def test_a_term_counts_once_per_story_not_once_per_report(tmp_path: Path) -> None:
+    """An event's own words keep their weight however many reports it has: the term counts
+    are of stories, so three reports of the pact count 'pyongyang' once, as one story."""
+    flood = article(texts.FLOOD, "d.example/flood")
+    articles = run(tmp_path, "r1", [[*PACT, flood]])
+    assert articles.loc[[a["source"] for a in PACT], "story_id"].nunique() == 1
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        counts = dict(db.execute("SELECT term, n FROM df WHERE term IN ('pyongyang', 'flood')"))
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+    assert counts == {"pyongyang": 1, "flood": 1}
+    assert (meta["n_stories"], meta["n_documents"]) == (2, 4)
+
+
 # No article joins a story on its own: only folding at the end of a run can group them.
 ALONE = StorySettings(story_threshold=1.01)
 

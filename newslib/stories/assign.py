@@ -13,6 +13,7 @@ a run, `merge.py` folds the stories the run began into older ones with a close c
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass
 
@@ -152,14 +153,18 @@ def same_happening(a: Vector, b: Vector, names: Set[str], threshold: float) -> b
     return cosine(without(a, names), without(normalized(b), names)) >= threshold
 
 
-def article_vector(index: StoryIndex, text: ArticleText) -> Vector:
-    """The article's tf-idf key-term vector; the article is counted in the term statistics."""
-    terms = text.about()
-    index.count_document(terms)
-    index.count_cases(text.cases())
-    frequencies = index.document_frequencies(terms)
-    n = index.n_documents()
+def article_vector(index: StoryIndex, terms: Counter[str]) -> Vector:
+    """The article's key-term vector, each term weighted by how rare it is among the stories
+    (not the articles: the more reports an event has, the less its own words would weigh)."""
+    frequencies = index.story_frequencies(terms)
+    n = index.n_stories()
     return weigh(terms, {t: idf_weight(n, f) for t, f in frequencies.items()})
+
+
+def count_terms(index: StoryIndex, terms: Counter[str], story: Story) -> None:
+    """Count the article's terms once more where they are new to its story (not yet among
+    the story's key terms): a term's count is then about the number of stories it is in."""
+    index.count_terms([t for t in terms if t not in story.centroid], new_story=not story.n_articles)
 
 
 def headline(text: ArticleText) -> str:
@@ -197,9 +202,13 @@ def link_article(
         return Link(indexed.story_id, indexed.duplicate_of, indexed.duplicate_similarity)
     values = signature(article.text.translation)
     keys = band_keys(values, settings.bands)
-    vector = article_vector(index, article.text)
+    terms = article.text.about()
+    index.count_document()
+    index.count_cases(article.text.cases())  # its own writing says which of its words are names
+    vector = article_vector(index, terms)
     link = known or decide(index, article, values, keys, vector, settings)
     story = index.story(link.story_id) or Story(link.story_id, 0, None, None, {}, "", None, None)
+    count_terms(index, terms, story)
     story = grow(story, article, vector, settings)
     index.put_story(story, heaviest(story.centroid, settings.posting_terms))
     record = IndexedArticle(

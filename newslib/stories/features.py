@@ -3,8 +3,9 @@
 Near-duplicates are judged on the exact wording (MinHash of word 3-shingles of the English
 translation: a copy with another footer shares most shingles, a paraphrase almost none). Stories
 are judged on what the article is about: its key terms (title, summary and the start of the
-translation; stop words out, plurals folded), weighted by how rare they are in the index, so
-that two reports of one event share their rare words even when worded differently. Among them,
+translation; stop words out, plurals folded), weighted by how rare they are among the stories
+(not the articles), so that two reports of one event share their rare words even when worded
+differently. Among them,
 names (words the index mostly meets capitalised inside a sentence: people, places) say who and
 where; the other terms say what happened, and two events with the same people differ there.
 """

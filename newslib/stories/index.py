@@ -47,8 +47,9 @@ CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
     term TEXT PRIMARY KEY, capitalised INTEGER NOT NULL, lower INTEGER NOT NULL);
 """
-# What an index's tables hold; an index of another version is rebuilt (2: `cases` added).
-INDEX_VERSION = 2
+# What an index's tables hold; an index of another version is rebuilt (2: `cases` added;
+# 3: `df` counts stories, not articles, and `meta` holds `n_stories`).
+INDEX_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class StoryIndex:
     def n_documents(self) -> int:
         return self._meta("main", "n_documents") + self._meta("b", "n_documents")
 
-    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+    def story_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Term -> in how many stories it has been counted (`count_terms`)."""
         counts = dict.fromkeys(terms, 0)
         for chunk in chunks(list(counts)):
             marks = ",".join("?" * len(chunk))
@@ -142,12 +144,22 @@ class StoryIndex:
                 counts[term] += n
         return counts
 
-    def count_document(self, terms: Iterable[str]) -> None:
+    def n_stories(self) -> int:
+        """Stories begun (a folded story still counts: its terms were counted)."""
+        return self._meta("main", "n_stories") + self._meta("b", "n_stories")
+
+    def count_document(self) -> None:
+        """One more article met (its number orders the articles: `next_seen`)."""
+        self._add_meta("n_documents", 1)
+
+    def count_terms(self, terms: Iterable[str], new_story: bool) -> None:
+        """Count `terms` as met in one more story (they are new to the story they are in)."""
         self.db.executemany(
             "INSERT INTO df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1",
             [(t,) for t in terms],
         )
-        self._add_meta("n_documents", 1)
+        if new_story:
+            self._add_meta("n_stories", 1)
 
     def count_cases(self, cases: Counter[tuple[str, bool]]) -> None:
         """Add an article's words to the counts of how the index writes them."""
@@ -330,7 +342,8 @@ class StoryIndex:
             )
             self.db.execute("INSERT OR REPLACE INTO b.meta VALUES ('version', ?)", (INDEX_VERSION,))
             self.db.execute(
-                "INSERT INTO b.meta SELECT key, value FROM main.meta WHERE key = 'n_documents' "
+                "INSERT INTO b.meta SELECT key, value FROM main.meta "
+                "WHERE key IN ('n_documents', 'n_stories') "
                 "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value"
             )
             # A random generation, not a counter: a rebuilt index must not match an old delta.
