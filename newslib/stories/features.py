@@ -5,9 +5,9 @@ translation: a copy with another footer shares most shingles, a paraphrase almos
 are judged on what the article is about: its key terms (title, summary and the start of the
 translation; stop words out, plurals folded), weighted by how rare they are among the stories
 (not the articles), so that two reports of one event share their rare words even when worded
-differently. Among them,
-names (words the index mostly meets capitalised inside a sentence: people, places) say who and
-where; the other terms say what happened, and two events with the same people differ there.
+differently. Among them, names (words the index mostly meets capitalised inside a sentence:
+people, places) say who and where; the other terms say what happened, and two events with the
+same people differ there.
 """
 
 from __future__ import annotations
