@@ -150,15 +150,26 @@ def link_run(output: Path, run_id: str, parts: list[Path], settings: StorySettin
 
 
 def link_in_runs(articles: list[Labelled], settings: StorySettings, output: Path) -> pd.DataFrame:
-    """Link the articles as RUNS successive runs of one output; their linked rows."""
+    """Link the articles as RUNS successive runs of one output; their linked rows, with the
+    stories they are in after the last run."""
     size = -(-len(articles) // RUNS)
     for number in range(RUNS):
-        run_id = f"run{number}"
+        run_id = f"run{number:03d}"  # in the order they ran, as the flow's ids sort
         chunk = articles[number * size : (number + 1) * size]
         part = output / "_in" / f"{run_id}.parquet"
         write_table_durably(to_table("articles", [row(a) for a in chunk]), part)
         link_run(output, run_id, [part], settings)
-    return pd.read_parquet(output / "articles")
+    return current_stories(output)
+
+
+def current_stories(output: Path) -> pd.DataFrame:
+    """The output's articles, each with the story it is in now: a story a later run folded
+    into an older one is that one (as README "For analysts" reads it)."""
+    articles = pd.read_parquet(output / "articles")
+    stories = pd.read_parquet(output / "stories").sort_values("run_id")
+    folded = {old: row.story_id for row in stories.itertuples() for old in row.folded_story_ids}
+    articles["story_id"] = articles["story_id"].replace(folded)
+    return articles
 
 
 def pairwise(truth: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:

@@ -1,6 +1,7 @@
 # ruff: noqa: E501  (articles are written one paragraph a line, as the inputs are)
 """English articles written for the story tests: one event told by several sites, a copy of
-one of them, another event with the same people, and an unrelated event."""
+one of them, another event with the same people, an unrelated event, and an event like it
+with other places and people."""
 
 from __future__ import annotations
 
@@ -41,3 +42,8 @@ FLOOD = """Floods force thousands from their homes in Kelantan
 More than 20,000 people have been moved to relief centres in the Malaysian state of Kelantan after days of heavy monsoon rain flooded villages along the Kelantan and Golok rivers.
 The National Disaster Management Agency said water levels at several stations were above the danger mark and that more rain was expected over the weekend.
 Schools in Pasir Mas and Tumpat were closed and some roads were cut off. The agency urged residents of low-lying areas to move to higher ground."""
+
+FLOOD_ELSEWHERE = """Floods force thousands from their homes in Assam
+More than 30,000 people have been moved to relief centres in the Indian state of Assam after days of heavy monsoon rain flooded villages along the Brahmaputra and its tributaries.
+The state disaster agency said water levels at several stations were above the danger mark and that more rain was expected over the coming days.
+Schools in Dhemaji and Lakhimpur were closed and several roads were cut off. Officials urged residents of low-lying areas to move to higher ground."""

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
-from eval.stories import link_run
+from eval.stories import current_stories, link_run
 from eval.testset import group_documents, read_lines
 from newslib.output.write import to_table, write_table_durably
 from newslib.stories import merge
-from newslib.stories.assign import StorySettings
+from newslib.stories.assign import StorySettings, same_actors
 from newslib.stories.features import word_cases
 from newslib.stories.index import INDEX_VERSION, StoryIndex
 from newslib.stories.link import commit_stories, index_path, link_stories
@@ -132,6 +132,34 @@ def test_two_events_with_the_same_people_stay_apart_in_an_index_of_other_news(
     assert (space.iloc[0] != pact.iloc[0]) == (gate == "on")
 
 
+@pytest.mark.parametrize("check", ["on", "off"])
+def test_two_events_alike_in_what_happened_in_other_places_stay_apart(
+    tmp_path: Path, check: str
+) -> None:
+    """Two floods tell the same happening in the same words; only who and where differ."""
+    settings = StorySettings() if check == "on" else StorySettings(who_threshold=-1.0)
+    floods = [
+        article(texts.FLOOD, "a.example/kelantan"),
+        article(texts.FLOOD_ELSEWHERE, "b.example/assam"),
+    ]
+    articles = run(tmp_path, "r1", [floods], settings)
+    apart = (
+        articles.loc["a.example/kelantan", "story_id"]
+        != articles.loc["b.example/assam", "story_id"]
+    )
+    assert apart == (check == "on")
+
+
+def test_a_report_naming_no_one_is_judged_on_what_happened_alone() -> None:
+    names = {"kelantan", "assam"}
+    nameless = {"flood": 0.8, "rain": 0.6}
+    assert same_actors(nameless, {"flood": 0.7, "kelantan": 0.7}, names, 0.02)
+    assert not same_actors(
+        {"flood": 0.7, "assam": 0.7}, {"flood": 0.7, "kelantan": 0.7}, names, 0.02
+    )
+    assert same_actors({"flood": 0.7, "assam": 0.7}, {"assam": 0.5, "kelantan": 0.5}, names, 0.02)
+
+
 def test_names_are_the_words_written_capitalised_inside_sentences(tmp_path: Path) -> None:
     text = "Floods hit Kelantan. Officials in Kelantan said floods rose.\nRescue teams came."
     cases = word_cases(text)
@@ -202,6 +230,36 @@ def test_a_new_story_folds_into_an_earlier_runs_story_which_keeps_its_id(tmp_pat
     stories = pd.read_parquet(tmp_path / "stories")
     latest = stories[stories["run_id"] == "r2"].set_index("story_id").loc[story_id]
     assert latest["n_articles"] == 3 and latest["n_new"] == 2
+
+
+# Neither joins nor folds: each article begins a story of its own.
+NO_FOLDING = StorySettings(story_threshold=1.01, merge_threshold=1.01)
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_a_published_story_folds_into_an_older_one_once_a_later_run_grows_it(
+    tmp_path: Path, rebuilt: bool
+) -> None:
+    first, satellite = (f"st-{a['article_id']}" for a in PACT[:2])
+    run(tmp_path, "r1", [PACT[:1]], NO_FOLDING)
+    assert set(run(tmp_path, "r2", [PACT[1:2]], NO_FOLDING)["story_id"]) == {satellite}
+    copy = article(texts.PACT_SITE_B + texts.COPY_FOOTER, "e.example/copy")
+    third = run(tmp_path, "r3", [[copy]], ALONE)  # joins the satellite, which then folds
+    assert third.loc["e.example/copy", "story_id"] == first
+    stories = pd.read_parquet(tmp_path / "stories")
+    rows = stories[stories["run_id"] == "r3"].set_index("story_id")
+    assert list(rows.index) == [first]
+    assert list(rows.loc[first, "folded_story_ids"]) == [satellite]
+    assert (rows.loc[first, "n_articles"], rows.loc[first, "n_new"]) == (3, 2)
+    if rebuilt:
+        index_path(tmp_path).unlink()  # the next run replays the fold from stories/
+    fourth = run(tmp_path, "r4", [PACT[2:]])
+    assert fourth.loc["c.example/pact", "story_id"] == first
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        assert dict(db.execute("SELECT story_id, n_articles FROM stories")) == {first: 4}
+        assert db.execute("SELECT * FROM folds").fetchall() == [(satellite, first)]
+    now = current_stories(tmp_path)  # README "For analysts": earlier runs' ids mapped
+    assert set(now["story_id"]) == {first} and len(now) == 4
 
 
 def test_two_events_with_the_same_people_do_not_fold_together(tmp_path: Path) -> None:

@@ -148,6 +148,7 @@ class StoryRow(TypedDict):
     summary: str | None
     representative_id: str
     article_ids: list[str]
+    folded_story_ids: list[str]
 
 
 RECORDS: dict[str, type] = {

@@ -139,7 +139,7 @@ def stories_schema() -> pa.Schema:
             ("run_id", pa.string(), "the run that wrote this row (the story as it then stood)"),
             ("story_id", pa.string(), "st- and the article_id of the article that began it"),
             ("n_articles", pa.int32(), "articles in the story, in every run so far"),
-            ("n_new", pa.int32(), "of them, articles this run added"),
+            ("n_new", pa.int32(), "of them, articles new to it in this run (folded ones too)"),
             ("languages", pa.list_(pa.string()), "source languages of its articles (NLLB codes)"),
             ("sites", pa.list_(pa.string()), "sites of its articles, where known"),
             ("first_published", when, "earliest publication time of its articles, where known"),
@@ -148,6 +148,12 @@ def stories_schema() -> pa.Schema:
             ("summary", pa.string(), "summary of the most central article"),
             ("representative_id", pa.string(), "article_id of the most central article"),
             ("article_ids", pa.list_(pa.string()), "its articles, in the order they were met"),
+            (
+                "folded_story_ids",
+                pa.list_(pa.string()),
+                "stories earlier runs published that were folded into this one (their "
+                "articles in those runs' files carry these ids)",
+            ),
         ]
     )
 

@@ -7,7 +7,8 @@ the most of the article's heaviest terms are candidates, and the article joins t
 centroid is closest (cosine), when that reaches `story_threshold` and the story's dates are
 within `window_days` of the article's. A duplicate always joins its original's story. A story
 keeps the id of the article that founded it (`st-<article_id>`) however it grows. At the end of
-a run, `merge.py` folds the stories the run began into older ones with a close centroid.
+a run, `merge.py` folds the stories the run began or added to into older ones with a close
+centroid.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newslib.stories.entries import IndexedArticle, Story
 from newslib.stories.features import (
     NUM_PERM,
     ArticleText,
@@ -28,12 +30,13 @@ from newslib.stories.features import (
     idf_weight,
     jaccard,
     normalized,
+    only,
     signature,
     summed,
     weigh,
     without,
 )
-from newslib.stories.index import IndexedArticle, Story, StoryIndex
+from newslib.stories.index import StoryIndex
 
 DAY = 86400.0
 TITLE_CHARS = 200
@@ -45,8 +48,9 @@ class StorySettings:
 
     duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-shingles
     story_threshold: float = 0.17  # cosine of tf-idf key terms, article vs story centroid
-    merge_threshold: float = 0.20  # cosine of story centroids: a run's new story folds in
+    merge_threshold: float = 0.20  # cosine of story centroids: a story folds into an older one
     what_threshold: float = 0.10  # cosine without the names: both also tell the same happening
+    who_threshold: float = 0.02  # cosine of the names alone: both also name some of who and where
     window_days: float = 7.0  # a story spans at most this far around its members' dates
     bands: int = 32  # LSH bands of NUM_PERM // bands rows each
     query_terms: int = 20  # heaviest terms of an article used to find candidate stories
@@ -132,17 +136,20 @@ def closest_story(
         if story is not None and within_window(story, published, settings.window_days)
     ]
     close = [(story, s) for story, s in close if s >= settings.story_threshold]
-    return closest_agreeing(index, vector, close, settings.what_threshold)
+    return closest_agreeing(index, vector, close, settings)
 
 
 def closest_agreeing(
-    index: StoryIndex, vector: Vector, close: list[tuple[Story, float]], threshold: float
+    index: StoryIndex, vector: Vector, close: list[tuple[Story, float]], settings: StorySettings
 ) -> tuple[Story, float] | None:
     """The most similar of the `close` (story, similarity) pairs that agrees with `vector` on
-    what happened; None when none does."""
+    what happened and on who and where; None when none does."""
     names = index.names([*vector, *(t for story, _ in close for t in story.centroid)])
     agreeing = [
-        (story, s) for story, s in close if same_happening(vector, story.centroid, names, threshold)
+        (story, s)
+        for story, s in close
+        if same_happening(vector, story.centroid, names, settings.what_threshold)
+        and same_actors(vector, story.centroid, names, settings.who_threshold)
     ]
     return max(agreeing, key=lambda pair: pair[1], default=None)
 
@@ -151,6 +158,13 @@ def same_happening(a: Vector, b: Vector, names: Set[str], threshold: float) -> b
     """True when `a` and `b` are alike beyond the names they share (people, places): two
     events with the same people differ in what happened."""
     return cosine(without(a, names), without(normalized(b), names)) >= threshold
+
+
+def same_actors(a: Vector, b: Vector, names: Set[str], threshold: float) -> bool:
+    """True when `a` and `b` share some of their names, or one names no one: two events alike
+    in what happened (a stabbing here, a stabbing there) differ in who and where."""
+    a_names, b_names = only(a, names), only(b, names)
+    return not a_names or not b_names or cosine(a_names, b_names) >= threshold
 
 
 def article_vector(index: StoryIndex, terms: Counter[str]) -> Vector:

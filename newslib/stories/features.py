@@ -91,6 +91,11 @@ def without(vector: Vector, names: Set[str]) -> Vector:
     return normalized({t: w for t, w in vector.items() if t not in names})
 
 
+def only(vector: Vector, names: Set[str]) -> Vector:
+    """The terms of `names` in `vector`, scaled to unit length: who and where."""
+    return normalized({t: w for t, w in vector.items() if t in names})
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash signature (NUM_PERM uint32 values) of the word 3-shingles of `text`."""
     tokens = words(text)

@@ -16,12 +16,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from newslib.stories.features import Vector
+from newslib.stories.entries import IndexedArticle, Story, article_from_row, story_from_row
 
 POSTINGS_PER_TERM = 200  # a new article is compared with at most this many stories per term
 TermHits = dict[str, int]  # story id -> terms shared with an article
@@ -46,55 +45,13 @@ CREATE INDEX IF NOT EXISTS story_terms_story ON story_terms (story_id);
 CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
     term TEXT PRIMARY KEY, capitalised INTEGER NOT NULL, lower INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS folds (story_id TEXT PRIMARY KEY, folded_into TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS folds_into ON folds (folded_into);
 """
 # What an index's tables hold; an index of another version is rebuilt (2: `cases` added;
-# 3: `df` counts stories, not articles, and `meta` holds `n_stories`).
-INDEX_VERSION = 3
-
-
-@dataclass(frozen=True)
-class IndexedArticle:
-    """One article as the index keeps it (no text)."""
-
-    article_id: str
-    story_id: str
-    duplicate_of: str | None
-    duplicate_similarity: float | None
-    published: float | None  # seconds since 1970 (UTC), None when unknown
-    lang: str | None
-    site: str | None
-    seen: int  # order in which the index met the article
-    signature: np.ndarray
-
-
-@dataclass
-class Story:
-    """One story as the index keeps it: its centroid and its representative article."""
-
-    story_id: str
-    n_articles: int
-    first_published: float | None
-    last_published: float | None
-    centroid: Vector  # sum of the members' unit term vectors, heaviest terms only
-    rep_article: str
-    rep_title: str | None
-    rep_summary: str | None
-    rep_vector: Vector = field(default_factory=dict)
-
-
-def _article(row: tuple) -> IndexedArticle:
-    article_id, story_id, duplicate_of, similarity, published, lang, site, seen, blob = row
-    values = np.frombuffer(blob, dtype=np.uint32)
-    return IndexedArticle(
-        article_id, story_id, duplicate_of, similarity, published, lang, site, seen, values
-    )
-
-
-def _story(row: tuple) -> Story:
-    sid, n, first, last, centroid, rep, title, summary, rep_vector = row
-    return Story(
-        sid, n, first, last, json.loads(centroid), rep, title, summary, json.loads(rep_vector)
-    )
+# 3: `df` counts stories, not articles, and `meta` holds `n_stories`; 4: `folds`, the
+# published stories folded into another).
+INDEX_VERSION = 4
 
 
 class StoryIndex:
@@ -191,7 +148,7 @@ class StoryIndex:
     # Articles and their MinHash bands
     def article(self, article_id: str) -> IndexedArticle | None:
         rows = self._both("SELECT * FROM {s}.articles WHERE article_id = ?", (article_id,))
-        return _article(rows[0]) if rows else None
+        return article_from_row(rows[0]) if rows else None
 
     def band_matches(self, keys: list[int]) -> set[str]:
         """Articles that share at least one MinHash band with the given band keys."""
@@ -214,8 +171,12 @@ class StoryIndex:
 
     # Stories
     def story(self, story_id: str) -> Story | None:
+        """The story as it stands; None for an unknown one, or one folded into another."""
+        folded = "SELECT 1 FROM main.folds WHERE story_id = ?"
+        if self.db.execute(folded, (story_id,)).fetchone():  # this run: still in the index
+            return None
         rows = self._both("SELECT * FROM {s}.stories WHERE story_id = ?", (story_id,))
-        return _story(rows[0]) if rows else None
+        return story_from_row(rows[0]) if rows else None
 
     def stories_with_terms(self, terms: Iterable[str]) -> TermHits:
         """Story id -> how many of `terms` are among its key terms (most recent stories)."""
@@ -246,59 +207,91 @@ class StoryIndex:
             [(t, story.story_id) for t in key_terms if t not in known],
         )
 
-    # Folding (merge.py): the stories this run began, numbered in founding order in the delta
-    def number_new_stories(self) -> None:
-        """Record the stories this run began (none of the committed index) with the order in
-        which they were founded, in a table of the delta that `commit` leaves behind."""
+    # Folding (merge.py): the stories this run began or added to, in founding order
+    def number_touched_stories(self) -> None:
+        """Record the stories this run began or added to, numbered in the order they were
+        founded (their first article's), in a table of the delta that `commit` leaves behind."""
         self.db.executescript(
-            "DROP TABLE IF EXISTS main.new_stories;"
-            "CREATE TABLE main.new_stories (story_id TEXT PRIMARY KEY,"
+            "DROP TABLE IF EXISTS main.touched;"
+            "CREATE TABLE main.touched (story_id TEXT PRIMARY KEY,"
             " founded INTEGER NOT NULL UNIQUE, folded_into TEXT);"
         )
         self.db.execute(
-            "INSERT INTO main.new_stories SELECT story_id, min(seen), NULL FROM main.articles "
-            "WHERE story_id NOT IN (SELECT story_id FROM b.stories) GROUP BY story_id"
+            "INSERT INTO main.touched SELECT story_id, min(seen), NULL FROM ("
+            " SELECT story_id, seen FROM main.articles UNION ALL"
+            " SELECT story_id, seen FROM b.articles"
+            " WHERE story_id IN (SELECT story_id FROM main.stories)"
+            ") WHERE story_id IN (SELECT story_id FROM main.stories) GROUP BY story_id"
         )
 
-    def new_stories_after(self, founded: int, limit: int) -> list[tuple[str, int]]:
-        """(story id, founding number) of the next `limit` new stories founded after `founded`."""
+    def touched_after(self, founded: int, limit: int) -> list[tuple[str, int]]:
+        """(story id, founding number) of the next `limit` touched stories founded after
+        `founded`."""
         select = (
-            "SELECT story_id, founded FROM main.new_stories WHERE founded > ? "
-            "ORDER BY founded LIMIT ?"
+            "SELECT story_id, founded FROM main.touched WHERE founded > ? ORDER BY founded LIMIT ?"
         )
         return self.db.execute(select, (founded, limit)).fetchall()
 
     def founded(self, story_id: str) -> int | None:
-        """A new story's founding number; None for a story of the committed index."""
-        select = "SELECT founded FROM main.new_stories WHERE story_id = ?"
+        """The story's founding number (when its first article was met); None when unknown."""
+        select = "SELECT founded FROM main.touched WHERE story_id = ?"
         row = self.db.execute(select, (story_id,)).fetchone()
-        return None if row is None else int(row[0])
+        if row is None:  # a story this run left alone: its first article is in the index
+            select = "SELECT min(seen) FROM b.articles WHERE story_id = ?"
+            row = self.db.execute(select, (story_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def fold(self, story_id: str, into: Story, key_terms: list[str]) -> None:
-        """Move the articles of `story_id`, a story this run began, into the story `into`
-        (already combined with it), and forget `story_id`."""
+        """Move the articles of `story_id` into the story `into` (already combined with it),
+        and forget `story_id`. A story earlier runs published is recorded in `folds`, with
+        those folded into it before: its id lives on in their files."""
         self.db.execute(
             "UPDATE main.articles SET story_id = ? WHERE story_id = ?", (into.story_id, story_id)
         )
+        self.db.execute(  # its members of earlier runs, moved in the delta
+            "INSERT OR REPLACE INTO main.articles SELECT article_id, ?, duplicate_of,"
+            " duplicate_similarity, published, lang, site, seen, signature"
+            " FROM b.articles WHERE story_id = ?",
+            (into.story_id, story_id),
+        )
         for table in ("stories", "story_terms"):
             self.db.execute(f"DELETE FROM main.{table} WHERE story_id = ?", (story_id,))
+        published = "SELECT 1 FROM b.stories WHERE story_id = ?"
+        if self.db.execute(published, (story_id,)).fetchone():
+            self.db.execute(
+                "INSERT OR REPLACE INTO main.folds SELECT story_id, ? FROM ("
+                " SELECT ? AS story_id UNION SELECT story_id FROM b.folds WHERE folded_into = ?"
+                " UNION SELECT story_id FROM main.folds WHERE folded_into = ?)",
+                (into.story_id, story_id, story_id, story_id),
+            )
         self.db.execute(
-            "UPDATE main.new_stories SET folded_into = ? WHERE story_id = ?",
+            "UPDATE main.touched SET folded_into = ? WHERE story_id = ?",
             (into.story_id, story_id),
         )
         self.put_story(into, key_terms)
 
     def folded_into(self, story_ids: Iterable[str]) -> dict[str, str]:
-        """{story id: the story it was folded into} for those of `story_ids` that were folded."""
+        """{story id: the story it was folded into} for those of `story_ids` this run folded."""
         folded: dict[str, str] = {}
         for chunk in chunks(sorted(set(story_ids))):
             marks = ",".join("?" * len(chunk))
             select = (
-                "SELECT story_id, folded_into FROM main.new_stories "
+                "SELECT story_id, folded_into FROM main.touched "
                 f"WHERE folded_into IS NOT NULL AND story_id IN ({marks})"
             )
             folded.update(self.db.execute(select, chunk).fetchall())
         return folded
+
+    def folded_ids(self, story_id: str) -> list[str]:
+        """The published story ids folded into `story_id`, this run or before, sorted."""
+        this_run = "SELECT story_id FROM main.folds WHERE folded_into = ?"
+        ids = {sid for (sid,) in self.db.execute(this_run, (story_id,))}
+        before = (
+            "SELECT story_id FROM b.folds WHERE folded_into = ?"
+            " AND story_id NOT IN (SELECT story_id FROM main.folds)"
+        )
+        ids.update(sid for (sid,) in self.db.execute(before, (story_id,)))
+        return sorted(ids)
 
     def members(self, story_id: str) -> list[tuple[str, str | None, str | None, float | None]]:
         """(article_id, lang, site, published) of every article of the story, by first seen."""
@@ -331,6 +324,11 @@ class StoryIndex:
                 self.db.execute(f"INSERT OR REPLACE INTO b.{table} SELECT * FROM main.{table}")
             for table in ("bands", "story_terms"):
                 self.db.execute(f"INSERT INTO b.{table} SELECT * FROM main.{table}")
+            self.db.execute("INSERT OR REPLACE INTO b.folds SELECT * FROM main.folds")
+            for table in ("stories", "story_terms"):  # the published stories folded this run
+                self.db.execute(
+                    f"DELETE FROM b.{table} WHERE story_id IN (SELECT story_id FROM main.folds)"
+                )
             self.db.execute(
                 "INSERT INTO b.df SELECT term, n FROM main.df WHERE true "
                 "ON CONFLICT(term) DO UPDATE SET n = n + excluded.n"

@@ -28,7 +28,7 @@ from newslib.output.cache import STAGING_DIR
 from newslib.output.write import DatasetWriter, StagedDataset
 from newslib.stories.assign import Link, StorySettings, link_article
 from newslib.stories.index import StoryIndex, committed_runs
-from newslib.stories.merge import fold_new_stories
+from newslib.stories.merge import fold_stories, replay_folds
 from newslib.stories.rows import (
     ARTICLE_COLUMNS,
     LINK_COLUMNS,
@@ -94,7 +94,7 @@ def link_run_articles(
                 row |= dict(zip(LINK_COLUMNS, values, strict=True))
             index.flush()
             linked.write(rows)
-        folded = fold_new_stories(index, settings)
+        folded = fold_stories(index, settings)
         index.flush()
         articles = linked.close()
         if folded:
@@ -181,6 +181,7 @@ def rebuild_index(output: Path, runs: list[str], settings: StorySettings) -> Non
         try:
             for row in read_articles(output / "articles" / f"{run_id}.parquet"):
                 link_row(index, row, settings)
+            replay_folds(index, read_folds(output / "stories" / f"{run_id}.parquet"), settings)
             index.flush()
             index.commit(run_id)
         finally:
@@ -189,6 +190,20 @@ def rebuild_index(output: Path, runs: list[str], settings: StorySettings) -> Non
     StoryIndex(building, delta).close()  # an empty output still gets an (empty) index
     delta.unlink()
     os.replace(building, index_path(output))
+
+
+def read_folds(path: Path) -> list[tuple[str, str]]:
+    """(folded story id, story it was folded into) of a run's `stories` file, as recorded."""
+    if not path.exists() or not path.stat().st_size:
+        return []
+    file = pq.ParquetFile(path)
+    if "folded_story_ids" not in file.schema_arrow.names:  # written before stories could fold
+        return []
+    folds = []
+    for batch in file.iter_batches(READ_ROWS, columns=["story_id", "folded_story_ids"]):
+        for row in batch.to_pylist():
+            folds += [(old, row["story_id"]) for old in row["folded_story_ids"] or []]
+    return folds
 
 
 def read_articles(path: Path) -> Iterator[dict[str, Any]]:

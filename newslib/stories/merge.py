@@ -1,33 +1,34 @@
-"""Folding the stories a run began into earlier ones that report the same event.
+"""Folding the stories a run began or added to into older ones that report the same event.
 
 Linking decides one article at a time, as it arrives. The first report of an event from a new
 angle (the rescue a day after the earthquake, the captain's words before the final day) can
 be too unlike any one story to join it, and found a story of its own that its copies and
 rewrites then join: one event ends as a main story and satellites. At the end of a run a
 story's centroid (the sum of its members) says more than any one of its articles, so each
-story the run began is compared by centroid with the stories begun before it (earlier runs'
-and this run's), and folded into the closest when that reaches `merge_threshold`. Only the
-run's new stories are folded, and always into an older one: no story id an earlier run
-published ever disappears.
+story the run began or added to is compared by centroid with the stories founded before it,
+and folded into the closest when that reaches `merge_threshold`: always into an older one.
+A satellite that an earlier run published folds too, once a later run has grown it or its
+event: the older story lists its id in `folded_story_ids`, and the earlier runs' files keep it.
 """
 
 from __future__ import annotations
 
 from newslib.stories.assign import StorySettings, closest_agreeing, within_window
+from newslib.stories.entries import Story
 from newslib.stories.features import cosine, heaviest, normalized, summed
-from newslib.stories.index import Story, StoryIndex
+from newslib.stories.index import StoryIndex
 
-STORIES_AT_A_TIME = 1000  # new stories read at a time: memory does not grow with the run
+STORIES_AT_A_TIME = 1000  # stories read at a time: memory does not grow with the run
 
 
-def fold_new_stories(index: StoryIndex, settings: StorySettings) -> int:
-    """Fold the run's new stories into older close ones; how many were folded."""
-    index.number_new_stories()
+def fold_stories(index: StoryIndex, settings: StorySettings) -> int:
+    """Fold the stories the run began or added to into older close ones; how many were folded."""
+    index.number_touched_stories()
     folded, last = 0, -1
-    while page := index.new_stories_after(last, STORIES_AT_A_TIME):
+    while page := index.touched_after(last, STORIES_AT_A_TIME):
         for story_id, founded in page:
             story = index.story(story_id)
-            assert story is not None  # a new story is folded only when its turn comes
+            assert story is not None  # a story is folded only when its turn comes, oldest first
             older = {
                 sid
                 for sid in candidates(index, story, settings)
@@ -42,10 +43,21 @@ def fold_new_stories(index: StoryIndex, settings: StorySettings) -> int:
     return folded
 
 
+def replay_folds(index: StoryIndex, folds: list[tuple[str, str]], settings: StorySettings) -> None:
+    """Fold again, rebuilding the index from an output, the (story id, folded into) pairs its
+    `stories/` rows record; a pair already folded, or naming a story not indexed, is passed."""
+    index.number_touched_stories()
+    for story_id, into_id in folds:
+        story, into = index.story(story_id), index.story(into_id)
+        if story is not None and into is not None and story_id != into_id:
+            merged = combine(into, story, settings)
+            index.fold(story_id, merged, heaviest(merged.centroid, settings.posting_terms))
+
+
 def founded_before(index: StoryIndex, story_id: str, founded: int) -> bool:
-    """True for a story of an earlier run, or one this run began before story number `founded`."""
+    """True for a story founded before story number `founded`."""
     number = index.founded(story_id)
-    return number is None or number < founded
+    return number is not None and number < founded
 
 
 def candidates(index: StoryIndex, story: Story, settings: StorySettings) -> list[str]:
@@ -71,7 +83,7 @@ def closest_older(
             similarity = cosine(center, normalized(other.centroid))
             if similarity >= settings.merge_threshold:
                 close.append((other, similarity))
-    best = closest_agreeing(index, center, close, settings.what_threshold)
+    best = closest_agreeing(index, center, close, settings)
     return best[0] if best else None
 
 

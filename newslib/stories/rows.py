@@ -100,6 +100,7 @@ def story_rows(index: StoryIndex, run_id: str) -> Iterator[dict[str, Any]]:
             "summary": story.rep_summary,
             "representative_id": story.rep_article,
             "article_ids": [m[0] for m in members],
+            "folded_story_ids": index.folded_ids(story_id),
         }
 
 
