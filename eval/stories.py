@@ -41,7 +41,9 @@ from newslib.stories.assign import StorySettings
 from newslib.stories.link import commit_stories, link_run_articles
 
 SEED = 20261130
-SEEDS = (SEED, 1, 2, 3)  # one arrival order can be lucky: the measurement is the mean
+# One arrival order can be lucky (recall moves from 0.84 to 0.96 between orders): the
+# measurement is the mean over twelve.
+SEEDS = (SEED, *range(1, 12))
 RUNS = 3
 FOOTER = "\nDistributed by a wire service. All rights reserved. Do not republish."
 

@@ -48,7 +48,7 @@ class StorySettings:
 
     duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-shingles
     story_threshold: float = 0.17  # cosine of tf-idf key terms, article vs story centroid
-    merge_threshold: float = 0.20  # cosine of story centroids: a story folds into an older one
+    merge_threshold: float = 0.18  # cosine of story centroids: a story folds into an older one
     what_threshold: float = 0.10  # cosine without the names: both also tell the same happening
     who_threshold: float = 0.02  # cosine of the names alone: both also name some of who and where
     window_days: float = 7.0  # a story spans at most this far around its members' dates
