@@ -36,7 +36,13 @@ import pyarrow.parquet as pq
 
 from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
 from eval.testset import group_documents, read_lines
-from newslib.output.write import DatasetWriter, commit_run, to_table, write_table_durably
+from newslib.output.write import (
+    DatasetWriter,
+    StagedDataset,
+    commit_run,
+    to_table,
+    write_table_durably,
+)
 from newslib.stories.assign import StorySettings
 from newslib.stories.link import commit_stories, link_run_articles
 
@@ -138,17 +144,29 @@ def row(article: Labelled) -> dict[str, Any]:
 
 
 def link_run(output: Path, run_id: str, parts: list[Path], settings: StorySettings) -> Path:
-    """Link one run's article parts and commit it to `output` as the flow does: `articles/`
-    and `stories/` in place, the story index, and last the `runs/` row. Returns the run's
-    articles file."""
+    """Link one run's article parts and commit it to `output` as the flow does. Returns the
+    run's articles file."""
+    return commit_linked(output, run_id, stage_linked(output, run_id, parts, settings))
+
+
+def stage_linked(
+    output: Path, run_id: str, parts: list[Path], settings: StorySettings
+) -> list[StagedDataset]:
+    """The run's article parts linked against the output's index: its `articles` and
+    `stories` files, staged (the index unchanged until `commit_linked`)."""
     staged = DatasetWriter(output, "articles", run_id)
     for part in parts:
         staged.write(pq.read_table(part).to_pylist())
-    articles, stories = link_run_articles(output, run_id, staged.close(), settings)
+    return list(link_run_articles(output, run_id, staged.close(), settings))
+
+
+def commit_linked(output: Path, run_id: str, files: list[StagedDataset]) -> Path:
+    """Commit a staged run as the flow does: `articles/` and `stories/` in place, the story
+    index, and last the `runs/` row. Returns the run's articles file."""
     now = datetime.now(UTC)
     run = {"run_id": run_id, "started_at": now, "finished_at": now, "n_articles": 0}
-    commit_run(output, run_id, [articles, stories], run, lambda: commit_stories(output, run_id))
-    return Path(articles.path)
+    commit_run(output, run_id, files, run, lambda: commit_stories(output, run_id))
+    return Path(files[0].path)
 
 
 def link_in_runs(articles: list[Labelled], settings: StorySettings, output: Path) -> pd.DataFrame:

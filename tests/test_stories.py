@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from eval.ntrex import NTREX_DOCUMENT_IDS, NTREX_ENGLISH
-from eval.stories import current_stories, link_run
+from eval.stories import commit_linked, current_stories, link_run, stage_linked
 from eval.testset import group_documents, read_lines
 from newslib.output.write import to_table, write_table_durably
 from newslib.stories import merge
@@ -260,6 +260,65 @@ def test_a_published_story_folds_into_an_older_one_once_a_later_run_grows_it(
         assert db.execute("SELECT * FROM folds").fetchall() == [(satellite, first)]
     now = current_stories(tmp_path)  # README "For analysts": earlier runs' ids mapped
     assert set(now["story_id"]) == {first} and len(now) == 4
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_a_chain_of_folds_across_runs_ends_in_the_oldest_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuilt: bool
+) -> None:
+    """C folds into B in one run, B into A in the next: every id ends in A, in the index, in
+    `stories/` and after a rebuild. (Which story folds is planned here: the tests above check
+    the decision; this one the bookkeeping.)"""
+    plan: dict[str, str] = {}
+
+    def planned(index: StoryIndex, story: Any, older: set[str], _: StorySettings) -> Any:
+        return index.story(plan[story.story_id]) if plan.get(story.story_id) in older else None
+
+    monkeypatch.setattr(merge, "closest_older", planned)
+    a, b, c = (f"st-{x['article_id']}" for x in PACT)
+    run(tmp_path, "r1", [PACT], NO_FOLDING)
+    plan[c] = b
+    run(tmp_path, "r2", [[article(texts.PACT_SITE_C + texts.COPY_FOOTER, "r2.example")]])
+    plan.clear()
+    plan[b] = a
+    run(tmp_path, "r3", [[article(texts.PACT_SITE_B + texts.COPY_FOOTER, "r3.example")]])
+    plan.clear()
+    stories = pd.read_parquet(tmp_path / "stories")
+    rows = stories[stories["run_id"] == "r3"].set_index("story_id")
+    assert list(rows.index) == [a] and list(rows.loc[a, "folded_story_ids"]) == sorted([b, c])
+    if rebuilt:
+        index_path(tmp_path).unlink()
+    flood = article(texts.FLOOD, "d.example/flood")
+    run(tmp_path, "r4", [[flood]])
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        indexed = dict(db.execute("SELECT story_id, n_articles FROM stories"))
+        assert indexed == {a: 5, f"st-{flood['article_id']}": 1}
+        assert sorted(db.execute("SELECT * FROM folds")) == sorted([(b, a), (c, a)])
+    assert set(current_stories(tmp_path)["story_id"]) == {a, f"st-{flood['article_id']}"}
+
+
+def test_a_run_that_raced_a_fold_is_rebuilt_into_the_story_folded_into(tmp_path: Path) -> None:
+    """Two runs link against one index: one folds a published story, the other adds to it.
+    The second's commit is refused, and the index rebuilt from the output puts its article in
+    the story the first folded into, not in a revived folded story."""
+    first, satellite = (f"st-{a['article_id']}" for a in PACT[:2])
+    run(tmp_path, "r1", [PACT[:1]], NO_FOLDING)
+    run(tmp_path, "r2", [PACT[1:2]], NO_FOLDING)
+    folding = article(texts.PACT_SITE_B + texts.COPY_FOOTER, "e.example/copy")
+    adding = article(texts.PACT_SITE_B + "\nSyndicated by f.example.", "f.example/copy")
+    staged = {
+        run_id: stage_linked(tmp_path, run_id, [write_part(tmp_path / "_in" / run_id, [row])], s)
+        for run_id, row, s in (("r3", folding, ALONE), ("r3b", adding, NO_FOLDING))
+    }
+    for run_id, files in staged.items():
+        commit_linked(tmp_path, run_id, files)
+    assert not index_path(tmp_path).exists()  # r3b's commit was refused: rebuild next run
+    run(tmp_path, "r4", [PACT[2:]])
+    with sqlite3.connect(index_path(tmp_path)) as db:
+        assert dict(db.execute("SELECT story_id, n_articles FROM stories")) == {first: 5}
+        assert db.execute("SELECT * FROM folds").fetchall() == [(satellite, first)]
+        where = dict(db.execute("SELECT article_id, story_id FROM articles"))
+    assert where[adding["article_id"]] == first
 
 
 def test_two_events_with_the_same_people_do_not_fold_together(tmp_path: Path) -> None:

@@ -178,12 +178,19 @@ class StoryIndex:
         rows = self._both("SELECT * FROM {s}.stories WHERE story_id = ?", (story_id,))
         return story_from_row(rows[0]) if rows else None
 
+    def current_id(self, story_id: str) -> str:
+        """The story `story_id` is in now: the one it was folded into, if it was."""
+        rows = self._both("SELECT folded_into FROM {s}.folds WHERE story_id = ?", (story_id,))
+        return str(rows[0][0]) if rows else story_id
+
     def stories_with_terms(self, terms: Iterable[str]) -> TermHits:
-        """Story id -> how many of `terms` are among its key terms (most recent stories)."""
+        """Story id -> how many of `terms` are among its key terms (most recent stories; none
+        folded this run, whose terms leave the committed index only when the run commits)."""
         hits: TermHits = {}
         for term in terms:
             select = (
                 "SELECT story_id FROM {s}.story_terms WHERE term = ? "
+                "AND story_id NOT IN (SELECT story_id FROM main.folds) "
                 f"ORDER BY rowid DESC LIMIT {POSTINGS_PER_TERM}"
             )
             for sid in {sid for (sid,) in self._both(select, (term,))}:

@@ -128,8 +128,9 @@ def link_row(index: StoryIndex, row: dict[str, Any], settings: StorySettings) ->
     if article is None:  # a failed article, or one without a translation
         return None
     known = None
-    if row.get("story_id"):  # rebuilding: the output already says
-        known = Link(row["story_id"], row.get("duplicate_of"), row.get("duplicate_similarity"))
+    if row.get("story_id"):  # rebuilding: the output already says (or a later run folded it)
+        story_id = index.current_id(row["story_id"])
+        known = Link(story_id, row.get("duplicate_of"), row.get("duplicate_similarity"))
     return link_article(index, article, settings, known)
 
 
