@@ -228,7 +228,7 @@ class StoryIndex:
             " SELECT story_id, seen FROM main.articles UNION ALL"
             " SELECT story_id, seen FROM b.articles"
             " WHERE story_id IN (SELECT story_id FROM main.stories)"
-            ") WHERE story_id IN (SELECT story_id FROM main.stories) GROUP BY story_id"
+            ") GROUP BY story_id"
         )
 
     def touched_after(self, founded: int, limit: int) -> list[tuple[str, int]]:
@@ -291,14 +291,12 @@ class StoryIndex:
 
     def folded_ids(self, story_id: str) -> list[str]:
         """The published story ids folded into `story_id`, this run or before, sorted."""
-        this_run = "SELECT story_id FROM main.folds WHERE folded_into = ?"
-        ids = {sid for (sid,) in self.db.execute(this_run, (story_id,))}
-        before = (
-            "SELECT story_id FROM b.folds WHERE folded_into = ?"
-            " AND story_id NOT IN (SELECT story_id FROM main.folds)"
+        select = (
+            "SELECT story_id FROM main.folds WHERE folded_into = ? UNION"
+            " SELECT story_id FROM b.folds WHERE folded_into = ?"
+            " AND story_id NOT IN (SELECT story_id FROM main.folds) ORDER BY story_id"
         )
-        ids.update(sid for (sid,) in self.db.execute(before, (story_id,)))
-        return sorted(ids)
+        return [sid for (sid,) in self.db.execute(select, (story_id, story_id))]
 
     def members(self, story_id: str) -> list[tuple[str, str | None, str | None, float | None]]:
         """(article_id, lang, site, published) of every article of the story, by first seen."""

@@ -36,8 +36,7 @@ def fold_stories(index: StoryIndex, settings: StorySettings) -> int:
             }
             target = closest_older(index, story, older, settings)
             if target is not None:
-                merged = combine(target, story, settings)
-                index.fold(story_id, merged, heaviest(merged.centroid, settings.posting_terms))
+                fold_into(index, story, target, settings)
                 folded += 1
         last = page[-1][1]
     return folded
@@ -50,8 +49,13 @@ def replay_folds(index: StoryIndex, folds: list[tuple[str, str]], settings: Stor
     for story_id, into_id in folds:
         story, into = index.story(story_id), index.story(into_id)
         if story is not None and into is not None and story_id != into_id:
-            merged = combine(into, story, settings)
-            index.fold(story_id, merged, heaviest(merged.centroid, settings.posting_terms))
+            fold_into(index, story, into, settings)
+
+
+def fold_into(index: StoryIndex, story: Story, target: Story, settings: StorySettings) -> None:
+    """Fold `story` into `target`: its articles take the target's id, their centroids add up."""
+    merged = combine(target, story, settings)
+    index.fold(story.story_id, merged, heaviest(merged.centroid, settings.posting_terms))
 
 
 def founded_before(index: StoryIndex, story_id: str, founded: int) -> bool:
